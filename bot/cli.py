@@ -1,0 +1,92 @@
+"""The command line: ``werkdruk-bot run | check-config``.
+
+Configuration problems end with one line naming the key and exit status 2, never a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import os
+import sqlite3
+import sys
+from pathlib import Path
+
+from bot.config import Config, ConfigError, load_config
+
+CONFIG_ENV = "WERKDRUK_BOT_CONFIG"
+EXIT_CONFIG = 2
+EXIT_STORAGE = 3
+
+
+def _default_config() -> str:
+    return os.environ.get(CONFIG_ENV, "config.toml")
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Entry point of the ``werkdruk-bot`` console script."""
+    parser = argparse.ArgumentParser(prog="werkdruk-bot", description="Telegram assistant for the workload dialogue.")
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    run = commands.add_parser("run", help="run the bot (long polling, or webhook mode when configured)")
+    run.add_argument("--config", "-c", default=None, help=f"configuration file (default: ${CONFIG_ENV} or config.toml)")
+    check = commands.add_parser("check-config", help="check a configuration file without starting the bot")
+    check.add_argument("file", nargs="?", default=None, help="configuration file (default: config.toml)")
+    args = parser.parse_args(argv)
+    if args.command == "check-config":
+        return check_config(args.file or _default_config())
+    return run_bot(args.config or _default_config())
+
+
+def _load(path: str) -> Config | None:
+    try:
+        return load_config(path)
+    except ConfigError as exc:
+        print(f"werkdruk-bot: configuration error: {exc}", file=sys.stderr)
+        return None
+
+
+def check_config(path: str) -> int:
+    """Validate ``path`` and print a one-line verdict."""
+    config = _load(path)
+    if config is None:
+        return EXIT_CONFIG
+    where = config.base_url or "api.telegram.org"
+    print(f"{path}: ok ({config.mode} via {where}, database {config.storage_path}, language {config.language})")
+    return 0
+
+
+def run_bot(path: str) -> int:
+    """Run the bot until SIGINT/SIGTERM."""
+    config = _load(path)
+    if config is None:
+        return EXIT_CONFIG
+    logging.basicConfig(level=config.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    logging.getLogger("httpx").setLevel(logging.WARNING)
+    from bot.app import build_application
+    from storage.db import Storage
+
+    try:
+        storage = Storage(config.storage_path)
+    except (sqlite3.Error, OSError) as exc:
+        print(f"werkdruk-bot: storage.path: cannot open database {config.storage_path}: {exc}", file=sys.stderr)
+        return EXIT_STORAGE
+    application = build_application(config, storage)
+    try:
+        if config.mode == "webhook":
+            hook = config.webhook
+            application.run_webhook(
+                listen=hook.listen,
+                port=hook.port,
+                url_path=hook.path,
+                secret_token=hook.secret_token,
+                webhook_url=hook.url,
+            )
+        else:
+            application.run_polling()
+    finally:
+        storage.close()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,89 @@
+"""What every handler needs: the deployment's services, the user's language, and safe replies."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram.constants import ChatType
+from telegram.error import Forbidden, TelegramError
+from telegram.ext import ContextTypes
+
+from bot.config import Config
+from bot.i18n import Markup, language_of, t
+from flows.team import Role, Team
+from storage.db import Storage
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class Services:
+    """Shared by all handlers through ``application.bot_data``."""
+
+    config: Config
+    storage: Storage
+    bot_username: str = ""
+
+
+def services(context: ContextTypes.DEFAULT_TYPE) -> Services:
+    """The services of the running application."""
+    return context.application.bot_data["services"]
+
+
+def user_language(update: Update, context: ContextTypes.DEFAULT_TYPE) -> str:
+    """The language for the person behind ``update``: their Telegram language, else the default."""
+    user = update.effective_user
+    return language_of(user.language_code if user else None, services(context).config.language)
+
+
+def team_language(context: ContextTypes.DEFAULT_TYPE) -> str:
+    """The language for messages the whole group reads."""
+    return services(context).config.language
+
+
+def is_private(update: Update) -> bool:
+    """Whether the update comes from a private chat with the bot."""
+    return bool(update.effective_chat and update.effective_chat.type == ChatType.PRIVATE)
+
+
+def role_name(language: str, role: Role) -> str:
+    """A role as users read it."""
+    return t(language, f"role_{role.value}")
+
+
+def join_keyboard(context: ContextTypes.DEFAULT_TYPE, language: str, code: str) -> InlineKeyboardMarkup:
+    """The button that opens a private chat with the bot and joins the team (a deep link)."""
+    url = f"https://t.me/{services(context).bot_username}?start={code}"
+    return InlineKeyboardMarkup([[InlineKeyboardButton(t(language, "join_button"), url=url)]])
+
+
+def team_choice_keyboard(teams: list[tuple[Team, Role]], action: str) -> InlineKeyboardMarkup:
+    """One button per team, for a person in several teams."""
+    from bot.callbacks import encode
+
+    return InlineKeyboardMarkup(
+        [[InlineKeyboardButton(team.name[:60], callback_data=encode(action, team.id))] for team, _ in teams]
+    )
+
+
+async def reply(update: Update, text: Markup | str, reply_markup: InlineKeyboardMarkup | None = None) -> None:
+    """Answer in the chat the update came from."""
+    await update.effective_chat.send_message(text, reply_markup=reply_markup)
+
+
+async def send_private(context: ContextTypes.DEFAULT_TYPE, user_id: int, text: Markup | str) -> bool:
+    """Message a person privately, only if they opened a chat with the bot; False when not delivered."""
+    people = services(context).storage.people
+    if not people.is_reachable(user_id):
+        return False
+    try:
+        await context.bot.send_message(user_id, text)
+    except Forbidden:
+        people.unreachable(user_id)
+        return False
+    except TelegramError as exc:
+        log.warning("private message not delivered: %s", exc.__class__.__name__)
+        return False
+    return True

@@ -1,0 +1,206 @@
+"""Configuration: one TOML file, validated at start-up into a typed, frozen object.
+
+Every problem is reported as a :class:`ConfigError` whose message names the key, so the
+command line can print one line and exit with status 2 instead of a traceback.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import tomllib
+import zoneinfo
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+TOKEN_ENV = "WERKDRUK_BOT_TOKEN"
+WEBHOOK_SECRET_ENV = "WERKDRUK_BOT_WEBHOOK_SECRET"
+LANGUAGES = ("nl", "en")
+ABSOLUTE_MIN_GROUP_SIZE = 3
+
+_TOKEN_RE = re.compile(r"^\d{1,20}:[A-Za-z0-9_-]{20,100}$")
+_SECRET_RE = re.compile(r"^[A-Za-z0-9_-]{1,256}$")
+
+
+class ConfigError(ValueError):
+    """A configuration value is missing or wrong; the message names the key."""
+
+    def __init__(self, key: str, problem: str) -> None:
+        super().__init__(f"{key}: {problem}")
+        self.key = key
+
+
+@dataclass(frozen=True)
+class WebhookConfig:
+    """Settings for webhook mode: where the bot listens and the public HTTPS address Telegram calls."""
+
+    url: str
+    secret_token: str
+    listen: str = "127.0.0.1"
+    port: int = 8443
+    path: str = "telegram"
+
+
+@dataclass(frozen=True)
+class PrivacyConfig:
+    """Thresholds below which no result of a round is ever shown."""
+
+    min_group_size: int = 5
+    min_group_size_free_text: int = 8
+
+
+@dataclass(frozen=True)
+class Config:
+    """The validated configuration of one deployment."""
+
+    token: str
+    base_url: str | None = None
+    mode: str = "polling"
+    webhook: WebhookConfig | None = None
+    storage_path: Path = Path("werkdruk.db")
+    timezone: str = "Europe/Amsterdam"
+    language: str = "nl"
+    privacy: PrivacyConfig = field(default_factory=PrivacyConfig)
+    log_level: str = "INFO"
+
+    @property
+    def api_base_url(self) -> str | None:
+        """The Bot API base in python-telegram-bot's form (``.../bot``), or None for Telegram's own."""
+        if not self.base_url:
+            return None
+        return self.base_url.rstrip("/") + "/bot"
+
+    @property
+    def file_base_url(self) -> str | None:
+        """The file download base in python-telegram-bot's form (``.../file/bot``)."""
+        if not self.base_url:
+            return None
+        return self.base_url.rstrip("/") + "/file/bot"
+
+
+_KNOWN = {
+    "telegram": {"token", "base_url", "mode"},
+    "webhook": {"url", "secret_token", "listen", "port", "path"},
+    "storage": {"path"},
+    "general": {"timezone", "language", "log_level"},
+    "privacy": {"min_group_size", "min_group_size_free_text"},
+}
+
+
+def load_config(path: str | Path, environ: dict[str, str] | None = None) -> Config:
+    """Read and validate the TOML file at ``path``; the environment may supply secrets."""
+    env = os.environ if environ is None else environ
+    path = Path(path)
+    try:
+        raw = tomllib.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise ConfigError(str(path), "file not found (copy config.example.toml to config.toml)") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ConfigError(str(path), f"cannot read file ({exc.__class__.__name__})") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(str(path), f"not valid TOML ({exc})") from None
+    return parse_config(raw, env, base_dir=path.parent)
+
+
+def parse_config(raw: dict[str, Any], env: dict[str, str], base_dir: Path = Path(".")) -> Config:
+    """Validate an already parsed TOML document."""
+    _reject_unknown(raw)
+    tg = raw.get("telegram", {})
+    token = env.get(TOKEN_ENV) or _get(tg, "telegram.token", str, "")
+    if not token:
+        raise ConfigError("telegram.token", f"missing: set it in the file or in ${TOKEN_ENV}")
+    if not _TOKEN_RE.match(token):
+        raise ConfigError("telegram.token", "does not look like a BotFather token (digits:letters)")
+    base_url = _get(tg, "telegram.base_url", str, "") or None
+    if base_url is not None and not re.match(r"^https?://[^\s/]+", base_url):
+        raise ConfigError("telegram.base_url", "must start with http:// or https://")
+    mode = _get(tg, "telegram.mode", str, "polling")
+    if mode not in ("polling", "webhook"):
+        raise ConfigError("telegram.mode", 'must be "polling" or "webhook"')
+    webhook = _parse_webhook(raw.get("webhook"), env) if mode == "webhook" else None
+
+    storage = raw.get("storage", {})
+    storage_path = Path(_get(storage, "storage.path", str, "werkdruk.db"))
+    if not str(storage_path).strip():
+        raise ConfigError("storage.path", "must not be empty")
+    if not storage_path.is_absolute():
+        storage_path = base_dir / storage_path
+
+    general = raw.get("general", {})
+    timezone = _get(general, "general.timezone", str, "Europe/Amsterdam")
+    try:
+        zoneinfo.ZoneInfo(timezone)
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        raise ConfigError("general.timezone", f"unknown time zone {timezone!r} (e.g. Europe/Amsterdam)") from None
+    language = _get(general, "general.language", str, "nl")
+    if language not in LANGUAGES:
+        raise ConfigError("general.language", f"must be one of {', '.join(LANGUAGES)}")
+    log_level = _get(general, "general.log_level", str, "INFO").upper()
+    if log_level not in ("DEBUG", "INFO", "WARNING", "ERROR"):
+        raise ConfigError("general.log_level", "must be DEBUG, INFO, WARNING or ERROR")
+
+    return Config(
+        token=token,
+        base_url=base_url,
+        mode=mode,
+        webhook=webhook,
+        storage_path=storage_path,
+        timezone=timezone,
+        language=language,
+        privacy=_parse_privacy(raw.get("privacy", {})),
+        log_level=log_level,
+    )
+
+
+def _parse_privacy(section: dict[str, Any]) -> PrivacyConfig:
+    size = _get(section, "privacy.min_group_size", int, 5)
+    if size < ABSOLUTE_MIN_GROUP_SIZE:
+        raise ConfigError("privacy.min_group_size", f"must be at least {ABSOLUTE_MIN_GROUP_SIZE}")
+    free_text = _get(section, "privacy.min_group_size_free_text", int, max(8, size))
+    if free_text < size:
+        raise ConfigError("privacy.min_group_size_free_text", "must be at least privacy.min_group_size")
+    return PrivacyConfig(min_group_size=size, min_group_size_free_text=free_text)
+
+
+def _parse_webhook(section: dict[str, Any] | None, env: dict[str, str]) -> WebhookConfig:
+    if section is None:
+        raise ConfigError("webhook", 'missing: telegram.mode = "webhook" needs a [webhook] section')
+    url = _get(section, "webhook.url", str, "")
+    if not url.startswith(("https://", "http://")):
+        raise ConfigError("webhook.url", "missing or not an https:// address")
+    secret = env.get(WEBHOOK_SECRET_ENV) or _get(section, "webhook.secret_token", str, "")
+    if not _SECRET_RE.match(secret):
+        raise ConfigError(
+            "webhook.secret_token", f"missing or invalid: 1-256 characters A-Z a-z 0-9 _ - (or ${WEBHOOK_SECRET_ENV})"
+        )
+    port = _get(section, "webhook.port", int, 8443)
+    if not 1 <= port <= 65535:
+        raise ConfigError("webhook.port", "must be between 1 and 65535")
+    return WebhookConfig(
+        url=url,
+        secret_token=secret,
+        listen=_get(section, "webhook.listen", str, "127.0.0.1"),
+        port=port,
+        path=_get(section, "webhook.path", str, "telegram").strip("/"),
+    )
+
+
+def _reject_unknown(raw: dict[str, Any]) -> None:
+    for section, value in raw.items():
+        if section not in _KNOWN:
+            raise ConfigError(section, f"unknown section (known: {', '.join(sorted(_KNOWN))})")
+        if not isinstance(value, dict):
+            raise ConfigError(section, "must be a [section]")
+        for key in value:
+            if key not in _KNOWN[section]:
+                raise ConfigError(f"{section}.{key}", "unknown key")
+
+
+def _get(section: dict[str, Any], key: str, kind: type, default: Any) -> Any:
+    value = section.get(key.split(".")[-1], default)
+    if kind is int and (isinstance(value, bool) or not isinstance(value, int)):
+        raise ConfigError(key, f"must be a whole number, not {value!r}")
+    if kind is str and not isinstance(value, str):
+        raise ConfigError(key, f"must be text in quotes, not {value!r}")
+    return value

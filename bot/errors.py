@@ -1,0 +1,32 @@
+"""The error handler: log what went wrong (never what a user typed) and keep the bot running."""
+
+from __future__ import annotations
+
+import logging
+
+from telegram import Update
+from telegram.error import TelegramError
+from telegram.ext import ContextTypes
+
+from bot.i18n import language_of, t
+
+log = logging.getLogger("bot.errors")
+
+
+async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Log the exception with the update's id only, and tell the user something went wrong."""
+    update_id = update.update_id if isinstance(update, Update) else None
+    log.error("error while handling update %s", update_id, exc_info=context.error)
+    if not isinstance(update, Update) or update.effective_chat is None:
+        return
+    services = context.application.bot_data.get("services")
+    default = services.config.language if services else "nl"
+    user = update.effective_user
+    language = language_of(user.language_code if user else None, default)
+    try:
+        if update.callback_query:
+            await update.callback_query.answer(t(language, "error")[:200])
+        else:
+            await update.effective_chat.send_message(t(language, "error"))
+    except TelegramError:
+        log.warning("could not tell the user about the error")

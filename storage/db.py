@@ -1,0 +1,49 @@
+"""Opening the SQLite database: durable settings, migrations, and the repositories on top."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import sqlite_utils
+
+from storage.migrations import migrate
+from storage.people import People
+from storage.teams import Teams
+from storage.updates import UpdateLog
+
+BUSY_TIMEOUT_MS = 5000
+
+
+def connect(path: str | Path) -> sqlite_utils.Database:
+    """Open (or create) the database file with WAL, synchronous=FULL, foreign keys and secure delete."""
+    path = Path(path)
+    if path.parent and not path.parent.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+    db = sqlite_utils.Database(path)
+    conn = db.conn
+    conn.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+    conn.execute("PRAGMA journal_mode=WAL")
+    conn.execute("PRAGMA synchronous=FULL")
+    conn.execute("PRAGMA foreign_keys=ON")
+    conn.execute("PRAGMA secure_delete=ON")
+    return db
+
+
+class Storage:
+    """The database of one deployment, migrated, with one repository per concern."""
+
+    def __init__(self, path: str | Path) -> None:
+        self.path = Path(path)
+        self.db = connect(self.path)
+        self.applied_migrations = migrate(self.db)
+        self.teams = Teams(self.db)
+        self.people = People(self.db)
+        self.updates = UpdateLog(self.db)
+
+    def close(self) -> None:
+        """Close the connection."""
+        self.db.close()
+
+    def integrity_ok(self) -> bool:
+        """Whether SQLite's own integrity check passes."""
+        return self.db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"

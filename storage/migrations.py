@@ -1,0 +1,89 @@
+"""Versioned schema migrations, recorded in a table and safe to run again at every start-up.
+
+Three things are kept apart from the first version on (see ARCHITECTURE.md):
+the roster (who is in which team, with which role), the participation ledger (who completed
+which round) and the answers (what was answered: no user, chat, message id or time; a random key
+in a WITHOUT ROWID table, so neither row order nor rowid says who answered when).
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+
+import sqlite_utils
+
+Migration = Callable[[sqlite_utils.Database], None]
+MIGRATIONS: list[tuple[str, Migration]] = []
+
+
+def migration(fn: Migration) -> Migration:
+    """Register ``fn`` as the next migration; its name is its identity, so never rename one."""
+    MIGRATIONS.append((fn.__name__, fn))
+    return fn
+
+
+@migration
+def m001_foundation(db: sqlite_utils.Database) -> None:
+    """Teams, roster, people, rounds, participation ledger, answers and the update log."""
+    db.executescript(
+        """
+        CREATE TABLE teams (
+            id INTEGER PRIMARY KEY,
+            chat_id INTEGER NOT NULL UNIQUE,
+            name TEXT NOT NULL,
+            state TEXT NOT NULL DEFAULT 'active',
+            pupils INTEGER,
+            invite_hash TEXT UNIQUE,
+            invite_message_id INTEGER,
+            created_on TEXT NOT NULL
+        );
+        CREATE TABLE roster (
+            team_id INTEGER NOT NULL REFERENCES teams(id) ON DELETE CASCADE,
+            user_id INTEGER NOT NULL,
+            role TEXT NOT NULL CHECK (role IN ('leader', 'co_leader', 'member')),
+            PRIMARY KEY (team_id, user_id)
+        ) WITHOUT ROWID;
+        CREATE INDEX roster_by_user ON roster(user_id);
+        CREATE TABLE people (
+            user_id INTEGER PRIMARY KEY,
+            language TEXT NOT NULL,
+            reachable INTEGER NOT NULL DEFAULT 1
+        );
+        CREATE TABLE rounds (
+            id INTEGER PRIMARY KEY,
+            team_id INTEGER NOT NULL REFERENCES teams(id) ON DELETE CASCADE,
+            kind TEXT NOT NULL,
+            state TEXT NOT NULL
+        );
+        CREATE TABLE participation (
+            round_id INTEGER NOT NULL REFERENCES rounds(id) ON DELETE CASCADE,
+            user_id INTEGER NOT NULL,
+            PRIMARY KEY (round_id, user_id)
+        ) WITHOUT ROWID;
+        CREATE TABLE answers (
+            key TEXT PRIMARY KEY,
+            round_id INTEGER NOT NULL REFERENCES rounds(id) ON DELETE CASCADE,
+            response TEXT NOT NULL
+        ) WITHOUT ROWID;
+        CREATE TABLE processed_updates (
+            update_id INTEGER PRIMARY KEY,
+            seen_at INTEGER NOT NULL
+        );
+        """
+    )
+
+
+def migrate(db: sqlite_utils.Database) -> list[str]:
+    """Apply every migration not yet recorded, each in its own transaction; return their names."""
+    db.execute("CREATE TABLE IF NOT EXISTS _migrations (name TEXT PRIMARY KEY, applied_at INTEGER NOT NULL)")
+    done = {row["name"] for row in db.query("SELECT name FROM _migrations")}
+    applied = []
+    for name, fn in MIGRATIONS:
+        if name in done:
+            continue
+        with db.atomic():
+            fn(db)
+            db.execute("INSERT INTO _migrations (name, applied_at) VALUES (?, ?)", [name, int(time.time())])
+        applied.append(name)
+    return applied
