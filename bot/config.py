@@ -121,9 +121,10 @@ def parse_config(raw: dict[str, Any], env: dict[str, str], base_dir: Path = Path
     webhook = _parse_webhook(raw.get("webhook"), env) if mode == "webhook" else None
 
     storage = raw.get("storage", {})
-    storage_path = Path(_get(storage, "storage.path", str, "werkdruk.db"))
-    if not str(storage_path).strip():
+    raw_path = _get(storage, "storage.path", str, "werkdruk.db")
+    if not raw_path.strip():
         raise ConfigError("storage.path", "must not be empty")
+    storage_path = Path(raw_path).expanduser()
     if not storage_path.is_absolute():
         storage_path = base_dir / storage_path
 

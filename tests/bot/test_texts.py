@@ -1,0 +1,66 @@
+"""The Dutch and English texts agree, escape what users typed, and the command menus are valid."""
+
+import re
+
+import pytest
+
+from bot.callbacks import decode, encode
+from bot.commands import COMMANDS, menu
+from bot.i18n import Markup, catalogue, language_of, placeholders, t
+
+
+def test_catalogues_have_the_same_keys_and_placeholders():
+    """Every Dutch text has an English twin with the same {placeholders}."""
+    nl, en = catalogue("nl"), catalogue("en")
+    assert set(nl) == set(en)
+    for key in nl:
+        assert placeholders(nl[key]) == placeholders(en[key]), key
+
+
+def test_values_are_escaped_but_markup_is_not():
+    """A user's name with HTML in it is escaped; text the bot built itself is not escaped twice."""
+    text = t("nl", "register_refused", name="<b>Anna & co</b>")
+    assert "&lt;b&gt;Anna &amp; co&lt;/b&gt;" in text
+    assert t("en", "left", team=Markup("<i>x</i>")).count("<i>x</i>") == 1
+
+
+@pytest.mark.parametrize("code,expected", [("nl", "nl"), ("nl-BE", "nl"), ("en", "en"), ("en-GB", "en"), ("de", "nl"), (None, "nl"), ("", "nl")])
+def test_language_choice(code, expected):
+    """English for English Telegram clients, Dutch for Dutch ones, the default for all others."""
+    assert language_of(code) == expected
+
+
+@pytest.mark.parametrize("language", ["nl", "en"])
+@pytest.mark.parametrize("private", [True, False])
+def test_menus_follow_telegram_rules(language, private):
+    """Menu commands are 1-32 of a-z0-9_ with 1-256 character descriptions."""
+    commands = menu(language, private)
+    assert commands
+    for command in commands:
+        assert re.fullmatch(r"[a-z0-9_]{1,32}", command.command)
+        assert 1 <= len(command.description) <= 256
+
+
+def test_command_names_are_unique_per_language():
+    """No two commands share a spelling."""
+    for language in ("nl", "en"):
+        names = [command.name(language) for command in COMMANDS]
+        assert len(names) == len(set(names))
+
+
+@pytest.mark.parametrize(
+    "data",
+    ["", "x", "v2:leave:1", "v1:unknown:1", "v1:leave:1:2:3:4:5", "v1:leave:abc", "v1:leave:1" + "0" * 60, "v1:leave:<b>", "v1:leave:\u202e1", None],
+)
+def test_foreign_callback_data_is_rejected(data):
+    """Anything but our own codes decodes to None, so the handler answers instead of crashing."""
+    assert decode(data) is None
+
+
+def test_callback_round_trip():
+    """Our own codes decode to what was encoded and fit in 64 bytes."""
+    data = encode("leave_yes", 2**62)
+    assert len(data.encode()) <= 64
+    press = decode(data)
+    assert press.action == "leave_yes" and press.args == (2**62,)
+    assert decode("v1:leave").args == ()

@@ -1,0 +1,121 @@
+"""Storage: durable settings, re-runnable migrations, the separated tables, and the roster."""
+
+import sqlite3
+
+from flows.team import LeaveOutcome, Role
+from storage.db import Storage
+from storage.migrations import MIGRATIONS
+
+
+def test_pragmas_and_migrations_are_safe_to_rerun(tmp_path):
+    """The database uses WAL, synchronous=FULL, foreign keys and secure delete; migrating twice changes nothing."""
+    path = tmp_path / "w.db"
+    first = Storage(path)
+    assert first.applied_migrations == [name for name, _ in MIGRATIONS]
+    first.teams.register(-1001, "Team", 7, "hash")
+    first.close()
+    again = Storage(path)
+    assert again.applied_migrations == []
+    conn = again.db.conn
+    assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+    assert conn.execute("PRAGMA synchronous").fetchone()[0] == 2
+    assert conn.execute("PRAGMA foreign_keys").fetchone()[0] == 1
+    assert conn.execute("PRAGMA secure_delete").fetchone()[0] == 1
+    assert conn.execute("PRAGMA busy_timeout").fetchone()[0] >= 1000
+    assert again.teams.by_chat(-1001).name == "Team"
+    assert again.integrity_ok()
+    again.close()
+
+
+def test_roster_ledger_and_answers_are_separate(tmp_path):
+    """Roster, participation ledger and answers are separate tables; answers hold no person, chat or time."""
+    storage = Storage(tmp_path / "w.db")
+    tables = set(storage.db.table_names())
+    assert {"roster", "participation", "answers"} <= tables
+    answer_columns = {column.name for column in storage.db["answers"].columns}
+    assert answer_columns == {"key", "round_id", "response"}
+    ledger_columns = {column.name for column in storage.db["participation"].columns}
+    assert ledger_columns == {"round_id", "user_id"}
+    sql = storage.db.execute("SELECT sql FROM sqlite_master WHERE name = 'answers'").fetchone()[0]
+    assert "WITHOUT ROWID" in sql
+    storage.close()
+
+
+def test_team_registration_roles_and_leaving(tmp_path):
+    """A registered team has its leader; joining twice is one membership; a leader hands over on leaving."""
+    storage = Storage(tmp_path / "w.db")
+    teams = storage.teams
+    team = teams.register(-1002, "De Regenboog", 10, "h1")
+    assert teams.role_of(team.id, 10) is Role.LEADER
+    assert teams.join(team.id, 11) is True
+    assert teams.join(team.id, 11) is False
+    teams.set_role(team.id, 12, Role.CO_LEADER)
+    assert teams.count(team.id) == 3 and teams.count(team.id, Role.CO_LEADER) == 1
+    teams.leave(team.id, 10, LeaveOutcome.LEFT_AND_HANDED_OVER)
+    assert teams.role_of(team.id, 10) is None
+    assert teams.role_of(team.id, 12) is Role.LEADER
+    assert sorted(teams.leaders(team.id)) == [12]
+    storage.close()
+
+
+def test_renewed_invite_replaces_the_old_hash(tmp_path):
+    """Only the current invite hash finds the team."""
+    storage = Storage(tmp_path / "w.db")
+    team = storage.teams.register(-1003, "T", 1, "old")
+    storage.teams.renew_invite(team.id, "new")
+    assert storage.teams.by_invite("old") is None
+    assert storage.teams.by_invite("new").id == team.id
+    storage.close()
+
+
+def test_group_upgrade_moves_the_team(tmp_path):
+    """A group upgraded to a supergroup keeps its team under the new chat id."""
+    storage = Storage(tmp_path / "w.db")
+    team = storage.teams.register(-55, "T", 1, "h")
+    moved = storage.teams.move_chat(-55, -1009999)
+    assert moved.id == team.id and storage.teams.by_chat(-55) is None
+    storage.close()
+
+
+def test_update_log_applies_each_update_once(tmp_path):
+    """An update id is new once; a redelivery is recognised, also after a restart."""
+    path = tmp_path / "w.db"
+    storage = Storage(path)
+    assert storage.updates.first_time(41) is True
+    assert storage.updates.first_time(41) is False
+    storage.close()
+    storage = Storage(path)
+    assert storage.updates.first_time(41) is False
+    for update_id in range(100, 130):
+        storage.updates.first_time(update_id)
+    storage.updates.prune(keep=10)
+    assert storage.db.execute("SELECT count(*) FROM processed_updates").fetchone()[0] == 10
+    storage.close()
+
+
+def test_people_reachability(tmp_path):
+    """Only people who started the bot are reachable; blocking and writing again toggle it."""
+    storage = Storage(tmp_path / "w.db")
+    assert storage.people.is_reachable(5) is False
+    storage.people.started(5, "en")
+    assert storage.people.is_reachable(5) and storage.people.language(5) == "en"
+    storage.people.unreachable(5)
+    assert storage.people.is_reachable(5) is False
+    storage.people.started(5, "nl")
+    assert storage.people.is_reachable(5) and storage.people.language(5) == "nl"
+    storage.close()
+
+
+def test_deleting_a_team_cascades(tmp_path):
+    """Deleting a team removes its roster (foreign keys are enforced)."""
+    storage = Storage(tmp_path / "w.db")
+    team = storage.teams.register(-77, "T", 1, "h")
+    storage.teams.join(team.id, 2)
+    storage.db.execute("DELETE FROM teams WHERE id = ?", [team.id])
+    assert storage.db.execute("SELECT count(*) FROM roster").fetchone()[0] == 0
+    try:
+        storage.db.execute("INSERT INTO roster (team_id, user_id, role) VALUES (999, 1, 'member')")
+        raise AssertionError("foreign key not enforced")
+    except sqlite3.IntegrityError:
+        pass
+    storage.close()
