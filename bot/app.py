@@ -5,8 +5,7 @@ from __future__ import annotations
 import logging
 from zoneinfo import ZoneInfo
 
-from telegram import LinkPreviewOptions, Update
-from telegram.constants import ParseMode
+from telegram import Update
 from telegram.ext import (
     AIORateLimiter,
     Application,
@@ -44,13 +43,7 @@ def build_application(config: Config, storage: Storage) -> Application:
     builder = (
         ApplicationBuilder()
         .token(config.token)
-        .defaults(
-            Defaults(
-                parse_mode=ParseMode.HTML,
-                link_preview_options=LinkPreviewOptions(is_disabled=True),
-                tzinfo=ZoneInfo(config.timezone),
-            )
-        )
+        .defaults(Defaults(tzinfo=ZoneInfo(config.timezone)))
         .rate_limiter(AIORateLimiter(max_retries=3))
         .post_init(post_init)
     )

@@ -12,7 +12,7 @@ import sqlite3
 import sys
 from pathlib import Path
 
-from bot.config import Config, ConfigError, load_config
+from bot.config import TOKEN_ENV, Config, ConfigError, load_config, parse_config
 
 CONFIG_ENV = "WERKDRUK_BOT_CONFIG"
 EXIT_CONFIG = 2
@@ -34,11 +34,13 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if args.command == "check-config":
         return check_config(args.file or _default_config())
-    return run_bot(args.config or _default_config())
+    return run_bot(args.config or _default_config(), explicit=args.config is not None)
 
 
-def _load(path: str) -> Config | None:
+def _load(path: str, explicit: bool = True) -> Config | None:
     try:
+        if not explicit and not os.path.exists(path) and os.environ.get(TOKEN_ENV):
+            return parse_config({}, dict(os.environ))  # no file: defaults, token from the environment
         return load_config(path)
     except ConfigError as exc:
         print(f"werkdruk-bot: configuration error: {exc}", file=sys.stderr)
@@ -55,9 +57,9 @@ def check_config(path: str) -> int:
     return 0
 
 
-def run_bot(path: str) -> int:
+def run_bot(path: str, explicit: bool = True) -> int:
     """Run the bot until SIGINT/SIGTERM."""
-    config = _load(path)
+    config = _load(path, explicit)
     if config is None:
         return EXIT_CONFIG
     logging.basicConfig(level=config.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")

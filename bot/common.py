@@ -5,9 +5,9 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
-from telegram.constants import ChatType
-from telegram.error import Forbidden, TelegramError
+from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, LinkPreviewOptions, Message, Update
+from telegram.constants import ChatType, ParseMode
+from telegram.error import BadRequest, Forbidden, TelegramError
 from telegram.ext import ContextTypes
 
 from bot.config import Config
@@ -16,6 +16,7 @@ from flows.team import Role, Team
 from storage.db import Storage
 
 log = logging.getLogger(__name__)
+NO_PREVIEW = LinkPreviewOptions(is_disabled=True)
 
 
 @dataclass
@@ -68,9 +69,31 @@ def team_choice_keyboard(teams: list[tuple[Team, Role]], action: str) -> InlineK
     )
 
 
-async def reply(update: Update, text: Markup | str, reply_markup: InlineKeyboardMarkup | None = None) -> None:
+async def send(bot: Bot, chat_id: int, text: Markup | str, reply_markup: InlineKeyboardMarkup | None = None, **kwargs) -> Message:
+    """Send one HTML message (parse mode passed per call: PTB's Defaults would add it to calls that lack it)."""
+    return await bot.send_message(
+        chat_id, text, parse_mode=ParseMode.HTML, link_preview_options=NO_PREVIEW, reply_markup=reply_markup, **kwargs
+    )
+
+
+async def reply(update: Update, text: Markup | str, reply_markup: InlineKeyboardMarkup | None = None, **kwargs) -> Message:
     """Answer in the chat the update came from."""
-    await update.effective_chat.send_message(text, reply_markup=reply_markup)
+    return await send(update.get_bot(), update.effective_chat.id, text, reply_markup, **kwargs)
+
+
+async def edit(update: Update, text: Markup | str, reply_markup: InlineKeyboardMarkup | None = None) -> None:
+    """Replace the text of the message whose button was pressed; a vanished or unchanged message is fine."""
+    try:
+        await update.callback_query.edit_message_text(
+            text, parse_mode=ParseMode.HTML, link_preview_options=NO_PREVIEW, reply_markup=reply_markup
+        )
+    except BadRequest as exc:
+        if "not modified" in exc.message.lower():
+            return
+        if "not found" in exc.message.lower():
+            await reply(update, text, reply_markup)
+            return
+        raise
 
 
 async def send_private(context: ContextTypes.DEFAULT_TYPE, user_id: int, text: Markup | str) -> bool:
@@ -79,7 +102,7 @@ async def send_private(context: ContextTypes.DEFAULT_TYPE, user_id: int, text: M
     if not people.is_reachable(user_id):
         return False
     try:
-        await context.bot.send_message(user_id, text)
+        await send(context.bot, user_id, text)
     except Forbidden:
         people.unreachable(user_id)
         return False

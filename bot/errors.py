@@ -8,6 +8,7 @@ from telegram import Update
 from telegram.error import TelegramError
 from telegram.ext import ContextTypes
 
+from bot.common import send
 from bot.i18n import language_of, t
 
 log = logging.getLogger("bot.errors")
@@ -27,6 +28,6 @@ async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
         if update.callback_query:
             await update.callback_query.answer(t(language, "error")[:200])
         else:
-            await update.effective_chat.send_message(t(language, "error"))
+            await send(context.bot, update.effective_chat.id, t(language, "error"))
     except TelegramError:
         log.warning("could not tell the user about the error")

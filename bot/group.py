@@ -10,7 +10,7 @@ from telegram.constants import ChatMemberStatus
 from telegram.error import TelegramError
 from telegram.ext import ContextTypes
 
-from bot.common import join_keyboard, reply, role_name, send_private, services, team_language, user_language
+from bot.common import join_keyboard, reply, send, role_name, send_private, services, team_language, user_language
 from bot.i18n import t
 from flows.team import LEADING_ROLES, Action, Role, apply, invite_hash, may, may_register_team, new_invite_code
 
@@ -30,9 +30,9 @@ async def bot_membership_changed(update: Update, context: ContextTypes.DEFAULT_T
     if is_in and not was_in:
         if team and apply(team, "bot_added"):
             storage.teams.set_state(team.id, team.state)
-            await context.bot.send_message(change.chat.id, t(language, "intro_group_back", team=team.name))
+            await send(context.bot, change.chat.id, t(language, "intro_group_back", team=team.name))
         elif not team:
-            await context.bot.send_message(change.chat.id, t(language, "intro_group"))
+            await send(context.bot, change.chat.id, t(language, "intro_group"))
     elif was_in and not is_in and team and apply(team, "bot_removed"):
         storage.teams.set_state(team.id, team.state)
         for user_id in storage.teams.leaders(team.id):
@@ -68,11 +68,12 @@ async def register_team(update: Update, context: ContextTypes.DEFAULT_TYPE) -> N
     code = new_invite_code()
     team = storage.teams.register(chat.id, chat.title or str(chat.id), user.id, invite_hash(code))
     group_language = team_language(context)
-    sent = await chat.send_message(
+    sent = await reply(
+        update,
         t(group_language, "registered", team=team.name, leader=user.first_name)
         + "\n\n"
         + t(group_language, "join_message", team=team.name),
-        reply_markup=join_keyboard(context, group_language, code),
+        join_keyboard(context, group_language, code),
     )
     storage.teams.set_invite_message(team.id, sent.message_id)
 
@@ -82,7 +83,7 @@ async def _already_registered(update: Update, context: ContextTypes.DEFAULT_TYPE
     language = user_language(update, context)
     message_id = services(context).storage.teams.invite_message(team_id)
     reply_to = ReplyParameters(message_id, allow_sending_without_reply=True) if message_id else None
-    await update.effective_chat.send_message(t(language, "already_registered", team=name), reply_parameters=reply_to)
+    await reply(update, t(language, "already_registered", team=name), reply_parameters=reply_to)
 
 
 async def post_invite(context: ContextTypes.DEFAULT_TYPE, team_id: int) -> None:
@@ -93,7 +94,7 @@ async def post_invite(context: ContextTypes.DEFAULT_TYPE, team_id: int) -> None:
     storage.teams.renew_invite(team.id, invite_hash(code))
     language = team_language(context)
     text = t(language, "invite_renewed", team=team.name) + "\n\n" + t(language, "join_message", team=team.name)
-    sent = await context.bot.send_message(team.chat_id, text, reply_markup=join_keyboard(context, language, code))
+    sent = await send(context.bot, team.chat_id, text, join_keyboard(context, language, code))
     storage.teams.set_invite_message(team.id, sent.message_id)
 
 

@@ -6,7 +6,7 @@ from telegram import Update
 from telegram.ext import ContextTypes
 
 from bot.callbacks import Callback
-from bot.common import is_private, reply, role_name, services, team_choice_keyboard, user_language
+from bot.common import edit, is_private, reply, role_name, services, team_choice_keyboard, user_language
 from bot.group import post_invite
 from bot.i18n import Markup, t
 from flows.team import LEADING_ROLES, Action, Role, Team, may, parse_pupils
@@ -101,7 +101,7 @@ async def team_button(update: Update, context: ContextTypes.DEFAULT_TYPE, press:
         await update.callback_query.answer(t(language, "not_in_this_team"))
         return
     await update.callback_query.answer()
-    await update.callback_query.edit_message_text(_team_info(context, language, team, role))
+    await edit(update, _team_info(context, language, team, role))
 
 
 async def set_pupils(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:

@@ -6,7 +6,7 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.ext import ContextTypes
 
 from bot.callbacks import Callback, encode
-from bot.common import reply, role_name, services, team_choice_keyboard, user_language
+from bot.common import edit, reply, role_name, services, team_choice_keyboard, user_language
 from bot.i18n import Markup, t
 from flows.team import Action, LeaveOutcome, Role, invite_hash, is_invite_code, leave_outcome, may
 
@@ -94,19 +94,18 @@ async def leave_button(update: Update, context: ContextTypes.DEFAULT_TYPE, press
     role = storage.teams.role_of(team.id, update.effective_user.id) if team else None
     if team is None or not may(role, Action.LEAVE):
         await query.answer(t(language, "not_in_this_team"))
-        await query.edit_message_reply_markup(None)
         return
     await query.answer()
     if press.action == "leave":
-        await query.edit_message_text(t(language, "leave_confirm", team=team.name), reply_markup=_confirm_keyboard(language, team.id))
+        await edit(update, t(language, "leave_confirm", team=team.name), _confirm_keyboard(language, team.id))
         return
     if press.action == "leave_no":
-        await query.edit_message_text(t(language, "leave_kept", team=team.name))
+        await edit(update, t(language, "leave_kept", team=team.name))
         return
     outcome = leave_outcome(role, storage.teams.count(team.id, Role.CO_LEADER))
     if outcome is LeaveOutcome.REFUSED_LAST_LEADER:
-        await query.edit_message_text(t(language, "leave_refused_last_leader", team=team.name))
+        await edit(update, t(language, "leave_refused_last_leader", team=team.name))
         return
     storage.teams.leave(team.id, update.effective_user.id, outcome)
     key = "left_handed_over" if outcome is LeaveOutcome.LEFT_AND_HANDED_OVER else "left"
-    await query.edit_message_text(t(language, key, team=team.name))
+    await edit(update, t(language, key, team=team.name))

@@ -1,0 +1,60 @@
+"""Running the real bot in-process against the sandbox, as the tests (and users) see it."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from telegram.ext import Application
+
+from bot.app import build_application
+from bot.config import Config, PrivacyConfig
+from bot.sandbox import Sandbox
+from storage.db import Storage
+
+BOT_USERNAME = "werkdruk_test_bot"
+
+
+def sandbox_config(sandbox: Sandbox, db_path: Path, **overrides) -> Config:
+    """A configuration that points the bot at ``sandbox`` and a database file."""
+    values = dict(
+        token=sandbox.token,
+        base_url=sandbox.base_url.removesuffix("/bot"),
+        storage_path=db_path,
+        privacy=PrivacyConfig(min_group_size=5, min_group_size_free_text=8),
+    )
+    values.update(overrides)
+    return Config(**values)
+
+
+class RunningBot:
+    """The real python-telegram-bot Application, long-polling the sandbox over loopback."""
+
+    def __init__(self, config: Config) -> None:
+        self.config = config
+        self.storage: Storage | None = None
+        self.application: Application | None = None
+
+    async def start(self) -> RunningBot:
+        """Open the database, connect, publish the menus and start polling."""
+        self.storage = Storage(self.config.storage_path)
+        self.application = build_application(self.config, self.storage)
+        await self.application.initialize()
+        await self.application.post_init(self.application)
+        await self.application.start()
+        await self.application.updater.start_polling(poll_interval=0, timeout=5)
+        return self
+
+    async def stop(self) -> None:
+        """Stop polling and close everything, as a graceful shutdown does."""
+        if self.application is None:
+            return
+        await self.application.updater.stop()
+        await self.application.stop()
+        await self.application.shutdown()
+        self.storage.close()
+        self.application = None
+
+    async def restart(self) -> None:
+        """Stop and start again on the same database (state must survive)."""
+        await self.stop()
+        await self.start()
