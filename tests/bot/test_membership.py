@@ -185,3 +185,51 @@ async def test_group_upgrade_keeps_the_team(sandbox, running_bot):
     answer = await say(sandbox, leader, "/team", chat=new_group)
     assert "Leden: 1" in answer.text
     assert running_bot.storage.teams.by_chat(new_group.id).id == team.id
+
+
+async def test_non_admin_start_after_registration_points_to_the_join_message(sandbox, running_bot):
+    """A colleague who sends /start in a registered group is pointed at the join message, nothing renewed."""
+    leader = sandbox.add_user("Sanne")
+    anna = sandbox.add_user("Anna")
+    group = sandbox.add_group("Team", owner=leader, members=[anna])
+    joined = await register(sandbox, leader, group)
+    url = join_url(joined)
+    answer = await say(sandbox, anna, "/start", chat=group)
+    assert "al geregistreerd" in answer.text
+    assert answer.message["reply_to_message"]["message_id"] == joined.message_id
+    await join(sandbox, anna, url, "Welkom")
+
+
+async def test_telegram_failure_gets_a_clear_answer_and_the_bot_keeps_running(sandbox, running_bot):
+    """When Telegram fails a call (502), the user is told something went wrong and the next try works."""
+    leader = sandbox.add_user("Sanne")
+    group = sandbox.add_group("Team", owner=leader)
+    mark = sandbox.mark()
+    await sandbox.add_bot_to_group(group, by=leader)
+    await sandbox.wait_for_message(group.id, since=mark)
+
+    sandbox.inject_fault("getChatMember", "502")
+    failed = await say(sandbox, leader, "/start", chat=group)
+    assert "kon niet nagaan" in failed.text
+    assert running_bot.storage.teams.by_chat(group.id) is None
+
+    sandbox.inject_fault("sendMessage", "502")
+    mark = sandbox.mark()
+    await sandbox.send_text(leader, "/start", chat=group)
+    error = await sandbox.wait_for_message(group.id, since=mark)
+    assert "Er ging iets mis" in error.text
+
+    # The team was registered before the failed send; a new /start re-posts the join message.
+    again = await say(sandbox, leader, "/start", chat=group, contains="nieuwe uitnodiging")
+    assert join_url(again)
+
+
+async def test_help_in_an_unregistered_group(sandbox, running_bot):
+    """/help in a group that is not a team yet says how to register it."""
+    leader = sandbox.add_user("Sanne")
+    group = sandbox.add_group("Team", owner=leader)
+    mark = sandbox.mark()
+    await sandbox.add_bot_to_group(group, by=leader)
+    await sandbox.wait_for_message(group.id, since=mark)
+    answer = await say(sandbox, leader, "/help", chat=group)
+    assert "nog geen team" in answer.text

@@ -1,0 +1,392 @@
+"""The ``Sandbox`` facade: start/stop the local Bot API server, act as users, observe the bot."""
+
+from __future__ import annotations
+
+import asyncio
+import copy
+import secrets
+import string
+import time
+from typing import Any, Callable
+from urllib.parse import parse_qs, urlparse
+
+import httpx
+from tornado.httpserver import HTTPServer
+from tornado.netutil import bind_sockets
+
+from .methods import PAYLOAD_RE, SEND_METHODS, Api
+from .records import Call, SandboxChat, SandboxUser, SentMessage
+from .server import deliver_webhooks, make_app
+from .world import World, member_object
+
+EDIT_METHODS = ("editMessageText", "editMessageReplyMarkup", "editMessageCaption")
+FAULT_KINDS = ("429", "502", "drop_before", "drop_after")
+
+
+class Sandbox:
+    """A local stand-in for the Telegram Bot API, living in the running event loop."""
+
+    def __init__(self, bot_username: str = "werkdruk_test_bot", bot_first_name: str = "Werkdrukbot",
+                 bot_id: int = 7_000_000_001, privacy_mode: bool = True, group_rate_per_minute: int = 20,
+                 global_rate_per_second: int = 30) -> None:
+        self.world = World(bot_id, bot_username, bot_first_name, privacy_mode)
+        self.api = Api(self.world, group_rate_per_minute, global_rate_per_second)
+        alphabet = string.ascii_letters + string.digits
+        self.token = f"{bot_id}:SANDBOX" + "".join(secrets.choice(alphabet) for _ in range(28))
+        self.webhook_deliveries: list[tuple[int, int]] = []
+        self._faults: list[dict] = []
+        self._active = 0
+        self._server: HTTPServer | None = None
+        self._client: httpx.AsyncClient | None = None
+        self._delivery: asyncio.Task | None = None
+        self.port = 0
+
+    # ------------------------------------------------------------ lifecycle
+    @property
+    def stopping(self) -> bool:
+        """True once stop() began."""
+        return self.world.stopping
+
+    async def start(self) -> Sandbox:
+        """Bind 127.0.0.1 on an ephemeral port and serve in the running loop."""
+        sockets = bind_sockets(0, "127.0.0.1")
+        self.port = sockets[0].getsockname()[1]
+        self._server = HTTPServer(make_app(self))
+        self._server.add_sockets(sockets)
+        self._client = httpx.AsyncClient(timeout=5.0)
+        self._delivery = asyncio.create_task(deliver_webhooks(self, self._client))
+        return self
+
+    async def stop(self) -> None:
+        """Release long polls, stop webhook delivery, close the server and all connections."""
+        if self.world.stopping:
+            return
+        self.world.stopping = True
+        self.world.signal.notify()
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + 2.0
+        while self._active and loop.time() < deadline:
+            await self.world.signal.wait(deadline - loop.time())
+        if self._delivery is not None:
+            self._delivery.cancel()
+            await asyncio.gather(self._delivery, return_exceptions=True)
+        if self._server is not None:
+            self._server.stop()
+            await self._server.close_all_connections()
+        if self._client is not None:
+            await self._client.aclose()
+
+    async def __aenter__(self) -> Sandbox:
+        return await self.start()
+
+    async def __aexit__(self, *exc: object) -> None:
+        await self.stop()
+
+    @property
+    def base_url(self) -> str:
+        """Bot API base url for ApplicationBuilder.base_url (PTB appends the token)."""
+        return f"http://127.0.0.1:{self.port}/bot"
+
+    @property
+    def base_file_url(self) -> str:
+        """File download base url for ApplicationBuilder.base_file_url."""
+        return f"http://127.0.0.1:{self.port}/file/bot"
+
+    @property
+    def bot_username(self) -> str:
+        """The bot's username (without @)."""
+        return self.world.bot.username or ""
+
+    @property
+    def bot_id(self) -> int:
+        """The bot's user id."""
+        return self.world.bot.id
+
+    @property
+    def bot_user(self) -> SandboxUser:
+        """The bot as a SandboxUser."""
+        return self.world.bot
+
+    # ------------------------------------------------------------ world set-up
+    def add_user(self, first_name: str, language_code: str | None = "nl", username: str | None = None,
+                 last_name: str | None = None, is_bot: bool = False) -> SandboxUser:
+        """Create a user who has not started the bot yet."""
+        return self.world.add_user(first_name, language_code, username, last_name, is_bot)
+
+    def add_group(self, title: str, owner: SandboxUser | None = None, admins: list | None = None,
+                  members: list | None = None, supergroup: bool = True) -> SandboxChat:
+        """Create a group/supergroup; the bot is not a member until add_bot_to_group."""
+        return self.world.add_group(title, owner, admins, members, supergroup)
+
+    def add_member(self, group: SandboxChat, user: SandboxUser) -> None:
+        """Silently make ``user`` a member of ``group``."""
+        group.member_ids.add(user.id)
+
+    def remove_member(self, group: SandboxChat, user: SandboxUser) -> None:
+        """Silently remove ``user`` from ``group``."""
+        group.member_ids.discard(user.id)
+        group.admin_ids.discard(user.id)
+
+    def set_admin(self, group: SandboxChat, user: SandboxUser, is_admin: bool = True) -> None:
+        """Promote/demote a user; passing the bot user changes the bot's own status (with update)."""
+        if user.id == self.bot_id:
+            self._bot_status_change(group, "administrator" if is_admin else "member", None)
+            return
+        group.member_ids.add(user.id)
+        (group.admin_ids.add if is_admin else group.admin_ids.discard)(user.id)
+
+    def block_bot(self, user: SandboxUser) -> None:
+        """The user blocks the bot: private sends now give 403."""
+        user.blocked_bot = True
+
+    # ------------------------------------------------------------ user actions
+    def _bot_status_change(self, group: SandboxChat, status: str, by: SandboxUser | None) -> dict:
+        old = member_object(group.bot_status, self.world.bot.to_dict())
+        group.bot_status = status
+        new = member_object(status, self.world.bot.to_dict())
+        actor = by or (self.world.users.get(group.owner_id) if group.owner_id else None) or self.world.bot
+        return self.world.queue("my_chat_member", {"chat": group.to_dict(), "from": actor.to_dict(),
+                                                   "date": int(time.time()), "old_chat_member": old,
+                                                   "new_chat_member": new})
+
+    async def add_bot_to_group(self, group: SandboxChat, by: SandboxUser, as_admin: bool = False) -> dict:
+        """``by`` adds the bot: my_chat_member update plus a new_chat_members service message."""
+        update = self._bot_status_change(group, "administrator" if as_admin else "member", by)
+        msg = self.world.new_message(by, group.id, new_chat_members=[self.world.bot.to_dict()])
+        self.world.store(msg)
+        self.world.queue("message", msg)
+        return update
+
+    async def remove_bot_from_group(self, group: SandboxChat, by: SandboxUser) -> dict:
+        """``by`` removes the bot: my_chat_member update plus a left_chat_member service message."""
+        update = self._bot_status_change(group, "kicked" if group.type == "supergroup" else "left", by)
+        msg = self.world.new_message(by, group.id, left_chat_member=self.world.bot.to_dict())
+        self.world.store(msg)
+        self.world.queue("message", msg)
+        return update
+
+    def _message_ref(self, message: Any) -> tuple[int, int]:
+        if isinstance(message, SentMessage) or hasattr(message, "message_id") and hasattr(message, "chat_id"):
+            return message.chat_id, message.message_id  # SentMessage or a telegram.Message
+        if isinstance(message, dict):
+            return message["chat"]["id"], message["message_id"]
+        chat_id, message_id = message
+        return chat_id, message_id
+
+    async def send_text(self, user: SandboxUser, text: str, chat: SandboxChat | int | None = None,
+                        reply_to: Any = None, forward_from: SandboxUser | None = None,
+                        via_bot: bool = False) -> dict:
+        """``user`` sends ``text`` (private chat by default); returns the user's Message dict."""
+        chat_id = user.id if chat is None else (chat.id if isinstance(chat, SandboxChat) else int(chat))
+        if chat_id in self.world.chats:
+            assert user.id in self.world.chats[chat_id].member_ids, f"{user.first_name} is not in chat {chat_id}"
+        reply = None
+        if reply_to is not None:
+            ref = (chat_id, reply_to) if isinstance(reply_to, int) else self._message_ref(reply_to)
+            reply = self.world.get_message(*ref)
+            assert reply is not None, f"message to reply to not found: {ref}"
+        msg, _ = self.world.user_text(user, text, chat_id, reply, forward_from, via_bot)
+        return copy.deepcopy(msg)
+
+    async def open_deep_link(self, user: SandboxUser, url_or_payload: str) -> dict | None:
+        """Open ``https://t.me/<bot>?start=<payload>`` (or a bare payload): sends ``/start <payload>``."""
+        payload = url_or_payload
+        if "://" in url_or_payload or url_or_payload.startswith("t.me/"):
+            parsed = urlparse(url_or_payload if "://" in url_or_payload else "https://" + url_or_payload)
+            name = parsed.path.strip("/") or parse_qs(parsed.query).get("domain", [""])[0]
+            if name.lower() != self.bot_username.lower():
+                self.world.violation("deep_link", "deep_link_bot", f"link {url_or_payload!r} is for another bot", -1)
+                return None
+            payload = parse_qs(parsed.query, keep_blank_values=True).get("start", [""])[0]
+        text = "/start"
+        if PAYLOAD_RE.match(payload):
+            text = f"/start {payload}"
+        else:
+            self.world.violation("deep_link", "deep_link_payload",
+                                 f"payload {payload!r} must be 1-64 characters of A-Za-z0-9_-", -1)
+        return await self.send_text(user, text)
+
+    async def press_button(self, user: SandboxUser, message: Any, callback_data: str) -> str:
+        """Press an inline button with exactly ``callback_data`` on a bot message; returns the query id."""
+        chat_id, message_id = self._message_ref(message)
+        current = self.world.get_message(chat_id, message_id)
+        assert current is not None, f"message {chat_id}/{message_id} does not exist (deleted?)"
+        buttons = [b for row in (current.get("reply_markup") or {}).get("inline_keyboard", []) for b in row]
+        datas = [b.get("callback_data") for b in buttons]
+        assert callback_data in datas, f"no button with callback_data {callback_data!r}; buttons have {datas}"
+        return self._callback(user, current, callback_data)
+
+    async def press_raw(self, user: SandboxUser, chat_id: int, message_id: int, callback_data: str) -> str:
+        """Send an arbitrary (possibly forged) callback query without any checks."""
+        current = self.world.get_message(chat_id, message_id) or {
+            "message_id": message_id, "date": 0, "chat": self.world.chat_dict(chat_id)}
+        return self._callback(user, current, callback_data)
+
+    def _callback(self, user: SandboxUser, message: dict, data: str) -> str:
+        query_id = str(next(self.world._cq_ids))
+        self.world.callback_queries[query_id] = {"answered": False, "data": data}
+        chat_id = message["chat"]["id"]
+        self.world.queue("callback_query", {
+            "id": query_id, "from": user.to_dict(), "message": copy.deepcopy(message),
+            "chat_instance": str(abs(chat_id) * 7 + self.bot_id % 1000), "data": data})
+        return query_id
+
+    def migrate_group(self, group: SandboxChat) -> SandboxChat:
+        """Upgrade a basic group to a supergroup; returns the new chat."""
+        assert group.type == "group", "only basic groups can be migrated"
+        new = self.world.add_group(group.title, supergroup=True)
+        new.owner_id, new.admin_ids, new.member_ids = group.owner_id, set(group.admin_ids), set(group.member_ids)
+        new.bot_status, new.migrated_from_chat_id = group.bot_status, group.id
+        actor = self.world.users.get(group.owner_id) if group.owner_id else self.world.bot
+        old_msg = self.world.store(self.world.new_message(actor, group.id, migrate_to_chat_id=new.id))
+        new_msg = self.world.store(self.world.new_message(actor, new.id, migrate_from_chat_id=group.id))
+        group.migrated_to_chat_id = new.id
+        if group.bot_is_member:
+            self.world.queue("message", old_msg)
+            self.world.queue("message", new_msg)
+        return new
+
+    def redeliver(self, update_id: int) -> None:
+        """Queue the same update (same update_id) again."""
+        self.world.redeliver(update_id)
+
+    def inject_fault(self, method: str, kind: str, times: int = 1, retry_after: int = 1) -> None:
+        """Make the next ``times`` calls of ``method`` ("*" = any but getUpdates) fail with ``kind``."""
+        assert kind in FAULT_KINDS, f"unknown fault kind {kind!r}; use one of {FAULT_KINDS}"
+        self._faults.append({"method": method, "kind": kind, "remaining": times, "retry_after": retry_after})
+
+    def _take_fault(self, method: str) -> dict | None:
+        for fault in self._faults:
+            if fault["method"] == method or (fault["method"] == "*" and method != "getUpdates"):
+                fault["remaining"] -= 1
+                if fault["remaining"] <= 0:
+                    self._faults.remove(fault)
+                return fault
+        return None
+
+    async def _post(self, url: str, body: dict, secret: str | None) -> int:
+        headers = {"X-Telegram-Bot-Api-Secret-Token": secret} if secret is not None else {}
+        assert self._client is not None
+        try:
+            response = await self._client.post(url, json=body, headers=headers)
+        except httpx.HTTPError:
+            return 0
+        return response.status_code
+
+    async def post_to_webhook(self, body: dict, secret: str | None) -> int:
+        """POST an arbitrary body to the current webhook url (for forged-request tests)."""
+        url = self.world.webhook["url"]
+        assert url, "no webhook is set"
+        return await self._post(url, body, secret)
+
+    # ------------------------------------------------------------ observing
+    @property
+    def calls(self) -> list[Call]:
+        """Every API call in order."""
+        return self.world.calls
+
+    @property
+    def violations(self) -> list:
+        """Every Bot API rule violation."""
+        return self.world.violations
+
+    @property
+    def forbidden(self) -> list[Call]:
+        """Calls refused with 403."""
+        return self.world.forbidden
+
+    @property
+    def flood_events(self) -> list[Call]:
+        """Calls refused by the sandbox's rate limits (429)."""
+        return self.world.flood_events
+
+    @property
+    def updates(self) -> list[dict]:
+        """Every update ever queued."""
+        return self.world.updates
+
+    @property
+    def users(self) -> dict[int, SandboxUser]:
+        """All users by id."""
+        return self.world.users
+
+    def mark(self) -> int:
+        """Current number of calls; pass as ``since``."""
+        return len(self.world.calls)
+
+    def assert_no_violations(self) -> None:
+        """Fail listing every violation, if any."""
+        if self.world.violations:
+            lines = "\n".join(f"  [{v.call_index}] {v.method}: {v.rule}: {v.detail}" for v in self.world.violations)
+            raise AssertionError(f"{len(self.world.violations)} Bot API violation(s):\n{lines}")
+
+    def _describe_calls(self) -> str:
+        return "\n".join("  " + c.short() for c in self.world.calls[-15:]) or "  (no calls)"
+
+    async def wait_for(self, predicate: Callable[[Call], bool], since: int = 0, timeout: float = 10.0) -> Call:
+        """First call with index >= since matching ``predicate``; event-driven, no polling."""
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + timeout
+        index = since
+        while True:
+            while index < len(self.world.calls):
+                call = self.world.calls[index]
+                index += 1
+                if predicate(call):
+                    return call
+            remaining = deadline - loop.time()
+            if remaining <= 0:
+                raise AssertionError(f"no matching call within {timeout}s; last calls:\n{self._describe_calls()}")
+            await self.world.signal.wait(remaining)
+
+    async def wait_for_message(self, chat_id: int, since: int = 0, contains: str | None = None,
+                               timeout: float = 10.0) -> SentMessage:
+        """The first successful sendMessage/sendPhoto/sendDocument to ``chat_id`` (with ``contains``)."""
+        def match(call: Call) -> bool:
+            if not (call.ok and call.method in SEND_METHODS and isinstance(call.result, dict)):
+                return False
+            if call.result["chat"]["id"] != chat_id:
+                return False
+            text = call.result.get("text", call.result.get("caption", ""))
+            return contains is None or contains in text
+        call = await self.wait_for(match, since, timeout)
+        return next(s for s in self.world.sent if s.call_index == call.index)
+
+    async def wait_for_edit(self, chat_id: int, message_id: int | None = None, since: int = 0,
+                            timeout: float = 10.0) -> Call:
+        """The first successful edit of a message in ``chat_id`` (optionally a given message)."""
+        def match(call: Call) -> bool:
+            if not (call.ok and call.method in EDIT_METHODS and isinstance(call.result, dict)):
+                return False
+            return call.result["chat"]["id"] == chat_id and message_id in (None, call.result["message_id"])
+        return await self.wait_for(match, since, timeout)
+
+    async def wait_for_callback_answer(self, callback_query_id: str, timeout: float = 10.0) -> Call:
+        """The answerCallbackQuery call for that query id."""
+        return await self.wait_for(lambda c: c.method == "answerCallbackQuery"
+                                   and str(c.params.get("callback_query_id")) == str(callback_query_id),
+                                   0, timeout)
+
+    @property
+    def long_polls(self) -> int:
+        """Number of getUpdates requests currently held open."""
+        return self.world.long_polls
+
+    async def wait_until(self, condition: Callable[[], bool], timeout: float = 10.0) -> None:
+        """Wait (event-driven) until ``condition()`` is true; re-checked on every sandbox change."""
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + timeout
+        while not condition():
+            remaining = deadline - loop.time()
+            if remaining <= 0:
+                raise AssertionError(f"condition not met within {timeout}s; last calls:\n{self._describe_calls()}")
+            await self.world.signal.wait(remaining)
+
+    def sent_messages(self, chat_id: int | None = None) -> list[SentMessage]:
+        """Successful sends by the bot, in order (optionally for one chat)."""
+        return [s for s in self.world.sent if chat_id is None or s.chat_id == chat_id]
+
+    def chat_history(self, chat_id: int) -> list[dict]:
+        """All messages in a chat, edits applied, deletions removed."""
+        return [copy.deepcopy(m) for m in self.world.history.get(chat_id, {}).values()]
+

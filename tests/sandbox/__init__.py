@@ -1,0 +1,1 @@
+"""Tests proving bot.sandbox, the local Telegram Bot API stand-in."""
