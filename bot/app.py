@@ -85,7 +85,7 @@ def add_handlers(application: Application) -> None:
             CallbackQueryHandler(button_pressed),
             MessageHandler(filters.StatusUpdate.MIGRATE, group.group_migrated),
             MessageHandler(filters.StatusUpdate.NEW_CHAT_TITLE, group.group_renamed),
-            MessageHandler(PRIVATE & OWN & ~filters.StatusUpdate.ALL, info.unknown_private),
+            MessageHandler(PRIVATE & filters.UpdateType.MESSAGE & ~filters.StatusUpdate.ALL, info.unknown_private),
             MessageHandler(GROUPS & filters.COMMAND, info.unknown_group_command),
         ]
     )

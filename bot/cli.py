@@ -32,6 +32,7 @@ def main(argv: list[str] | None = None) -> int:
     check = commands.add_parser("check-config", help="check a configuration file without starting the bot")
     check.add_argument("file", nargs="?", default=None, help="configuration file (default: config.toml)")
     args = parser.parse_args(argv)
+    os.environ.setdefault("PTB_TIMEDELTA", "1")  # python-telegram-bot's future retry_after type, no warning
     if args.command == "check-config":
         return check_config(args.file or _default_config())
     return run_bot(args.config or _default_config(), explicit=args.config is not None)

@@ -6,7 +6,7 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.ext import ContextTypes
 
 from bot.callbacks import Callback, encode
-from bot.common import edit, reply, role_name, services, team_choice_keyboard, user_language
+from bot.common import edit, reply, role_name, send_private, services, team_choice_keyboard, user_language
 from bot.i18n import Markup, t
 from flows.team import Action, LeaveOutcome, Role, invite_hash, is_invite_code, leave_outcome, may
 
@@ -107,5 +107,11 @@ async def leave_button(update: Update, context: ContextTypes.DEFAULT_TYPE, press
         await edit(update, t(language, "leave_refused_last_leader", team=team.name))
         return
     storage.teams.leave(team.id, update.effective_user.id, outcome)
-    key = "left_handed_over" if outcome is LeaveOutcome.LEFT_AND_HANDED_OVER else "left"
-    await edit(update, t(language, key, team=team.name))
+    if outcome is LeaveOutcome.LEFT_AND_HANDED_OVER:
+        await edit(update, t(language, "left_handed_over", team=team.name))
+        for user_id in storage.teams.leaders(team.id):
+            if storage.teams.role_of(team.id, user_id) is Role.LEADER:
+                lang = storage.people.language(user_id) or language
+                await send_private(context, user_id, t(lang, "now_leader", team=team.name))
+        return
+    await edit(update, t(language, "left", team=team.name))

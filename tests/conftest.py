@@ -3,10 +3,15 @@ and the real bot polling it."""
 
 from __future__ import annotations
 
+import os
+
 import pytest
 
 from bot.sandbox import Sandbox
 from tests.harness import BOT_USERNAME, RunningBot, sandbox_config
+
+# Opt in to python-telegram-bot's timedelta retry_after now, so 429 handling raises no deprecation warning.
+os.environ.setdefault("PTB_TIMEDELTA", "1")
 
 
 @pytest.fixture

@@ -91,6 +91,8 @@ async def test_last_leader_cannot_leave_but_hands_over_to_co_leader(sandbox, run
     edit = await sandbox.wait_for_edit(leader.id, since=mark)
     assert "co-leider is nu teamleider" in edit.params["text"]
     assert running_bot.storage.teams.role_of(team.id, anna.id) is Role.LEADER
+    notice = await sandbox.wait_for_message(anna.id, since=mark, contains="jij bent nu de teamleider")
+    assert "Team Zonnebloem" in notice.text
 
 
 async def test_pupils_are_set_by_leaders_only(sandbox, running_bot):
