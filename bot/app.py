@@ -21,7 +21,8 @@ from telegram.ext import (
     filters,
 )
 
-from bot import group, info, private
+from bot import cycle_leader, deadlines, group, info, private, rounds_member
+from bot.outbox import OutboxSender
 from bot.callbacks import decode
 from bot.commands import BY_KEY, publish_menus
 from bot.common import Services, services, user_language
@@ -46,6 +47,7 @@ def build_application(config: Config, storage: Storage) -> Application:
         .defaults(Defaults(tzinfo=ZoneInfo(config.timezone)))
         .rate_limiter(AIORateLimiter(max_retries=3))
         .post_init(post_init)
+        .post_stop(post_stop)
     )
     if config.api_base_url:
         builder = builder.base_url(config.api_base_url).base_file_url(config.file_base_url)
@@ -56,9 +58,21 @@ def build_application(config: Config, storage: Storage) -> Application:
 
 
 async def post_init(application: Application) -> None:
-    """After connecting: learn the bot's username (for deep links) and publish the command menus."""
-    application.bot_data["services"].bot_username = application.bot.username
+    """After connecting: learn the bot's username, publish the menus, start the outbox and deadline scan."""
+    services = application.bot_data["services"]
+    services.bot_username = application.bot.username
     await publish_menus(application.bot)
+    services.outbox = OutboxSender(application.bot, services.storage, services.clock)
+    services.outbox.start()
+    if application.job_queue is not None:
+        application.job_queue.run_repeating(deadlines.scan_job, interval=deadlines.SCAN_INTERVAL, first=1, name="deadlines")
+
+
+async def post_stop(application: Application) -> None:
+    """Before shutting down: let the outbox sender finish the message in flight."""
+    services = application.bot_data["services"]
+    if services.outbox is not None:
+        await services.outbox.stop()
 
 
 def _command(key: str, callback, chats: filters.BaseFilter) -> CommandHandler:
@@ -81,10 +95,16 @@ def add_handlers(application: Application) -> None:
             _command("coleader", group.appoint_co_leader, GROUPS),
             _command("coleader", info.group_only, PRIVATE),
             _command("leave", private.leave, PRIVATE),
+            _command("open", rounds_member.open_rounds, PRIVATE),
+            _command("cycle", cycle_leader.start_cycle, PRIVATE | GROUPS),
+            _command("status", cycle_leader.show_status, PRIVATE | GROUPS),
+            _command("next", cycle_leader.move_on, PRIVATE | GROUPS),
+            _command("deadline", cycle_leader.set_deadline, PRIVATE | GROUPS),
             _command("leave", info.private_only, GROUPS),
             CallbackQueryHandler(button_pressed),
             MessageHandler(filters.StatusUpdate.MIGRATE, group.group_migrated),
             MessageHandler(filters.StatusUpdate.NEW_CHAT_TITLE, group.group_renamed),
+            MessageHandler(PRIVATE & filters.UpdateType.MESSAGE & filters.TEXT & ~filters.COMMAND, rounds_member.private_text),
             MessageHandler(PRIVATE & filters.UpdateType.MESSAGE & ~filters.StatusUpdate.ALL, info.unknown_private),
             MessageHandler(GROUPS & filters.COMMAND, info.unknown_group_command),
         ]
@@ -104,6 +124,13 @@ BUTTONS = {
     "leave_yes": private.leave_button,
     "leave_no": private.leave_button,
     "team": info.team_button,
+    **{action: cycle_leader.cycle_button for action in ("cyc_phase", "src_del", "src_add", "src_reset", "src_ok", "cyc_go")},
+    **{action: cycle_leader.move_on_button for action in ("next_go", "next_empty", "next_wait")},
+    "dl": cycle_leader.deadline_button,
+    "share": cycle_leader.share_button,
+    **{action: cycle_leader.proposals_button for action in ("merge", "merge_a", "merge_b", "vote_open")},
+    "open_round": rounds_member.open_round_button,
+    **{action: rounds_member.round_button for action in rounds_member.BUTTONS},
 }
 
 

@@ -12,7 +12,19 @@ from dataclasses import dataclass
 
 VERSION = "v1"
 MAX_BYTES = 64
-ACTIONS = frozenset({"leave", "leave_yes", "leave_no", "team"})
+ACTIONS = frozenset(
+    {
+        # team
+        "leave", "leave_yes", "leave_no", "team",
+        # starting a cycle (leader)
+        "cyc_phase", "src_del", "src_add", "src_reset", "src_ok", "cyc_go",
+        # moving on, deadlines, sharing, merging, the vote (leader)
+        "next_go", "next_empty", "next_wait", "dl", "share", "merge", "merge_a", "merge_b", "vote_open",
+        # a member in a round
+        "open_round", "ans", "skip", "back", "chg", "send", "prop_cat", "prop_src", "prop_more",
+        "vote", "vote_reset", "vote_send",
+    }
+)
 _CODE_RE = re.compile(r"^v1:([a-z_]{1,20})((?::-?\d{1,19}){0,4})$")
 
 

@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import logging
+import time
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, LinkPreviewOptions, Message, Update
 from telegram.constants import ChatType, ParseMode
@@ -26,6 +29,17 @@ class Services:
     config: Config
     storage: Storage
     bot_username: str = ""
+    clock: Callable[[], float] = time.time
+    outbox: Any = None  # the OutboxSender, started after connecting
+
+    def now(self) -> int:
+        """The current unix time (tests may move the clock)."""
+        return int(self.clock())
+
+    def wake_outbox(self) -> None:
+        """Tell the sender that new outbox rows were committed."""
+        if self.outbox is not None:
+            self.outbox.wake()
 
 
 def services(context: ContextTypes.DEFAULT_TYPE) -> Services:

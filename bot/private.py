@@ -29,7 +29,13 @@ async def start_private(update: Update, context: ContextTypes.DEFAULT_TYPE) -> N
     language = user_language(update, context)
     storage.people.started(user.id, language)
     if context.args:
-        await _join(update, context, context.args[0], language)
+        payload = context.args[0]
+        if payload.startswith("round_") and payload[6:].isdigit() and len(payload) <= 20:
+            from bot.rounds_member import open_round
+
+            await open_round(update, context, int(payload[6:]))
+        else:
+            await _join(update, context, payload, language)
         return
     teams = storage.teams.teams_of(user.id)
     if not teams:

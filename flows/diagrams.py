@@ -11,10 +11,23 @@ from pathlib import Path
 
 from transitions.extensions import GraphMachine
 
-from flows import team
+from flows import checkin, cycle, team
 
 # name -> (what it is, states, transitions, initial state)
 MACHINES = {
+    "cycle": (
+        "One pass through the method. Only forward, on the leader's word or at a deadline; a team may start at a later phase.",
+        cycle.CYCLE_STATES, cycle.CYCLE_TRANSITIONS, "analyseren",
+    ),
+    "round": (
+        "A round of anonymous answers (check-in, proposals, vote). Results only when enough answered;"
+        " otherwise only on the leader's explicit choice or at the deadline, without results.",
+        cycle.ROUND_STATES, cycle.ROUND_TRANSITIONS, "open",
+    ),
+    "check-in draft": (
+        "A member's answers in progress: one question at a time, back, change from the review, send once.",
+        checkin.DRAFT_STATES, checkin.DRAFT_TRANSITIONS, "answering",
+    ),
     "team": ("A registered team; paused while the bot is not in its group.", team.TEAM_STATES, team.TEAM_TRANSITIONS, "active"),
 }
 

@@ -6,8 +6,13 @@ from pathlib import Path
 
 import sqlite_utils
 
+from storage.answers import Answers
+from storage.awaiting import Awaiting
+from storage.cycles import Cycles
 from storage.migrations import migrate
+from storage.outbox import Outbox
 from storage.people import People
+from storage.proposals import Proposals
 from storage.teams import Teams
 from storage.updates import UpdateLog
 
@@ -39,6 +44,15 @@ class Storage:
         self.teams = Teams(self.db)
         self.people = People(self.db)
         self.updates = UpdateLog(self.db)
+        self.cycles = Cycles(self.db)
+        self.answers = Answers(self.db)
+        self.proposals = Proposals(self.db)
+        self.outbox = Outbox(self.db)
+        self.awaiting = Awaiting(self.db)
+
+    def atomic(self):
+        """One transaction (nested calls become savepoints): a state change and its outbox rows together."""
+        return self.db.atomic()
 
     def close(self) -> None:
         """Close the connection."""

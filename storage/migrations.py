@@ -87,3 +87,73 @@ def migrate(db: sqlite_utils.Database) -> list[str]:
             db.execute("INSERT INTO _migrations (name, applied_at) VALUES (?, ?)", [name, int(time.time())])
         applied.append(name)
     return applied
+
+
+@migration
+def m002_cycle(db: sqlite_utils.Database) -> None:
+    """The team cycle: cycles, rounds with their questions and deadlines, drafts, summaries,
+    the team's sources of workload, anonymous proposals, pending text input, and the outbox."""
+    db.executescript(
+        """
+        CREATE TABLE cycles (
+            id INTEGER PRIMARY KEY,
+            team_id INTEGER NOT NULL REFERENCES teams(id) ON DELETE CASCADE,
+            state TEXT NOT NULL,
+            started_on TEXT NOT NULL,
+            closed_on TEXT
+        );
+        CREATE UNIQUE INDEX one_open_cycle_per_team ON cycles(team_id) WHERE state != 'afgesloten';
+        ALTER TABLE rounds ADD COLUMN cycle_id INTEGER REFERENCES cycles(id) ON DELETE CASCADE;
+        ALTER TABLE rounds ADD COLUMN questions TEXT;
+        ALTER TABLE rounds ADD COLUMN settings TEXT;
+        ALTER TABLE rounds ADD COLUMN closes_at INTEGER;
+        CREATE INDEX rounds_by_team ON rounds(team_id, state);
+        ALTER TABLE answers ADD COLUMN part TEXT NOT NULL DEFAULT 'scores';
+        CREATE TABLE drafts (
+            round_id INTEGER NOT NULL REFERENCES rounds(id) ON DELETE CASCADE,
+            user_id INTEGER NOT NULL,
+            data TEXT NOT NULL,
+            expires_at INTEGER NOT NULL,
+            PRIMARY KEY (round_id, user_id)
+        ) WITHOUT ROWID;
+        CREATE TABLE summaries (
+            round_id INTEGER PRIMARY KEY REFERENCES rounds(id) ON DELETE CASCADE,
+            kind TEXT NOT NULL,
+            released INTEGER NOT NULL,
+            shared INTEGER NOT NULL DEFAULT 0,
+            payload TEXT NOT NULL
+        );
+        CREATE TABLE team_sources (
+            team_id INTEGER PRIMARY KEY REFERENCES teams(id) ON DELETE CASCADE,
+            sources TEXT NOT NULL
+        );
+        CREATE TABLE proposals (
+            id INTEGER PRIMARY KEY,
+            round_id INTEGER NOT NULL REFERENCES rounds(id) ON DELETE CASCADE,
+            text TEXT NOT NULL,
+            catalogue_key TEXT,
+            sources TEXT NOT NULL DEFAULT '[]',
+            merged_into INTEGER
+        );
+        CREATE INDEX proposals_by_round ON proposals(round_id);
+        CREATE TABLE awaiting (
+            user_id INTEGER PRIMARY KEY,
+            kind TEXT NOT NULL,
+            ref INTEGER NOT NULL,
+            expires_at INTEGER NOT NULL
+        );
+        CREATE TABLE outbox (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            chat_id INTEGER NOT NULL,
+            text TEXT NOT NULL,
+            markup TEXT,
+            photo BLOB,
+            document BLOB,
+            filename TEXT,
+            status TEXT NOT NULL DEFAULT 'pending',
+            attempts INTEGER NOT NULL DEFAULT 0,
+            not_before INTEGER NOT NULL DEFAULT 0
+        );
+        CREATE INDEX outbox_pending ON outbox(status, id);
+        """
+    )

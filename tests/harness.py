@@ -50,6 +50,7 @@ class RunningBot:
             return
         await self.application.updater.stop()
         await self.application.stop()
+        await self.application.post_stop(self.application)
         await self.application.shutdown()
         self.storage.close()
         self.application = None

@@ -33,7 +33,7 @@ def test_roster_ledger_and_answers_are_separate(tmp_path):
     tables = set(storage.db.table_names())
     assert {"roster", "participation", "answers"} <= tables
     answer_columns = {column.name for column in storage.db["answers"].columns}
-    assert answer_columns == {"key", "round_id", "response"}
+    assert answer_columns == {"key", "round_id", "part", "response"}
     ledger_columns = {column.name for column in storage.db["participation"].columns}
     assert ledger_columns == {"round_id", "user_id"}
     sql = storage.db.execute("SELECT sql FROM sqlite_master WHERE name = 'answers'").fetchone()[0]

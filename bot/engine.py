@@ -1,0 +1,125 @@
+"""Moving a team through its cycle: open rounds, close them, advance phases - each as ONE transaction
+that also writes the outbox rows announcing it. Used by the leader's commands and the deadline scan."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from bot.common import Services
+from bot.i18n import t
+from bot.rounds_render import close_messages, deadline_text, link_button, phase_messages, round_link
+from flows.checkin import analysis_questions
+from flows.cycle import CloseOutcome, Cycle, Round, RoundKind, close_round, first_round, release_threshold
+from flows.discussion import VOTES_PER_MEMBER, Step, advances_after_closing, next_step
+from flows.team import Team
+
+
+@dataclass(frozen=True)
+class MoveResult:
+    """What a move did, for the leader's confirmation."""
+
+    step: Step
+    outcome: CloseOutcome | None = None
+    answers: int = 0
+    needed: int = 0
+    phase: str = ""
+
+
+def enter_phase(svc: Services, team: Team, cycle: Cycle, closes_at: int | None = None) -> Round | None:
+    """Inside a transaction: open the phase's first round and announce the phase in the group."""
+    storage = svc.storage
+    kind = first_round(cycle.state)
+    round_ = None
+    if kind is RoundKind.ANALYSIS:
+        questions = analysis_questions(storage.cycles.sources(team.id))
+        round_ = storage.cycles.open_round(cycle, kind, questions, closes_at=closes_at)
+    elif kind is RoundKind.PROPOSALS:
+        round_ = storage.cycles.open_round(cycle, kind, closes_at=closes_at)
+    for chat_id, text, markup in phase_messages(svc, team, cycle, round_):
+        storage.outbox.add(chat_id, text, markup)
+    return round_
+
+
+def start_cycle(svc: Services, team: Team, phase: str, closes_at: int | None) -> Cycle:
+    """Begin a cycle at ``phase`` and announce it."""
+    with svc.storage.atomic():
+        cycle = svc.storage.cycles.start(team.id, phase)
+        enter_phase(svc, team, cycle, closes_at)
+    svc.wake_outbox()
+    return cycle
+
+
+def move_on(svc: Services, team: Team, *, accept_without_results: bool) -> MoveResult:
+    """What the leader's /volgende (or a passed deadline) does; see flows.discussion.next_step."""
+    storage = svc.storage
+    cycle = storage.cycles.current(team.id)
+    open_round = storage.cycles.open_round_of(team.id)
+    proposals_round = storage.cycles.last_round(cycle.id, RoundKind.PROPOSALS)
+    proposals = storage.proposals.count(proposals_round.id) if proposals_round and not proposals_round.is_open else 0
+    vote_held = storage.cycles.last_round(cycle.id, RoundKind.VOTE) is not None
+    step = next_step(cycle.state, open_round.kind if open_round else None, proposals, vote_held)
+    if step is Step.CLOSE_ROUND:
+        return _close(svc, team, cycle, open_round, accept_without_results)
+    with storage.atomic():
+        if step is Step.OPEN_VOTE:
+            open_vote(svc, team, cycle, proposals_round)
+        else:
+            cycle.fire("advance")
+            storage.cycles.save(cycle)
+            enter_phase(svc, team, cycle)
+    svc.wake_outbox()
+    return MoveResult(step, phase=cycle.state)
+
+
+def open_vote(svc: Services, team: Team, cycle: Cycle, proposals_round: Round, closes_at: int | None = None) -> Round:
+    """Inside a transaction: open the vote on the proposals and announce it."""
+    storage, language = svc.storage, svc.config.language
+    proposals = storage.proposals.of_round(proposals_round.id)
+    settings = {"proposals_round": proposals_round.id, "votes": VOTES_PER_MEMBER}
+    round_ = storage.cycles.open_round(cycle, RoundKind.VOTE, settings=settings, closes_at=closes_at)
+    text = t(
+        language, "vote_announcement", votes=VOTES_PER_MEMBER, proposals=len(proposals),
+        deadline=deadline_text(svc, closes_at, language),
+    )
+    storage.outbox.add(team.chat_id, text, link_button(t(language, "vote_button"), round_link(svc, round_.id)))
+    return round_
+
+
+def answers_in(svc: Services, round_: Round) -> int:
+    """How many answers decide whether a round may release results."""
+    if round_.kind is RoundKind.PROPOSALS:
+        return svc.storage.proposals.count(round_.id)
+    return svc.storage.answers.participants(round_.id)
+
+
+def _close(svc: Services, team: Team, cycle: Cycle, round_: Round, accept_without_results: bool) -> MoveResult:
+    storage = svc.storage
+    answers = answers_in(svc, round_)
+    needed = release_threshold(round_.kind, svc.config.privacy.min_group_size)
+    outcome = close_round(round_, answers, needed, accept_without_results=accept_without_results)
+    if outcome is CloseOutcome.TOO_FEW:
+        return MoveResult(Step.CLOSE_ROUND, outcome, answers, needed, cycle.state)
+    messages = close_messages(svc, team, round_, outcome)  # computed before the transaction
+    with storage.atomic():
+        storage.cycles.save_round(round_)
+        storage.answers.save_summary(round_.id, round_.kind, outcome is CloseOutcome.RELEASED, messages.summary)
+        for chat_id, text, markup, photo in messages.rows:
+            storage.outbox.add(chat_id, text, markup, photo=photo)
+        storage.answers.expire_drafts(svc.now())
+        if advances_after_closing(round_.kind):
+            cycle.fire("advance")
+            storage.cycles.save(cycle)
+            enter_phase(svc, team, cycle)
+    svc.wake_outbox()
+    return MoveResult(Step.CLOSE_ROUND, outcome, answers, needed, cycle.state)
+
+
+def set_deadline(svc: Services, round_: Round, closes_at: int | None) -> None:
+    """Give the open round a (new) deadline, and tell the group."""
+    round_.closes_at = closes_at
+    team = svc.storage.teams.get(round_.team_id)
+    language = svc.config.language
+    with svc.storage.atomic():
+        svc.storage.cycles.save_round(round_)
+        svc.storage.outbox.add(team.chat_id, t(language, "deadline_changed", deadline=deadline_text(svc, closes_at, language)))
+    svc.wake_outbox()

@@ -1,0 +1,134 @@
+"""The sender that drains the outbox: within Telegram's limits, retrying, never dropping a row.
+
+Rows are written by the state change that causes them (same transaction). The sender sends them in
+order, marks each one sent, defers a row after a 429 (``retry_after``) or a network error (backoff),
+marks members who blocked the bot as unreachable, and follows groups that became supergroups. After
+a crash at most the one message that was in flight is sent again.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import datetime as dt
+import logging
+from collections.abc import Callable
+
+from telegram import Bot, InlineKeyboardMarkup
+from telegram.constants import ParseMode
+from telegram.error import BadRequest, ChatMigrated, Forbidden, NetworkError, RetryAfter, TelegramError
+
+from bot.common import NO_PREVIEW
+from storage.db import Storage
+from storage.outbox import OutboxMessage
+
+log = logging.getLogger(__name__)
+
+MAX_BACKOFF = 300
+
+
+def _seconds(value: float | dt.timedelta) -> float:
+    return value.total_seconds() if isinstance(value, dt.timedelta) else float(value)
+
+
+class OutboxSender:
+    """One background task per application; ``wake()`` after committing new rows."""
+
+    def __init__(self, bot: Bot, storage: Storage, clock: Callable[[], float]) -> None:
+        self.bot = bot
+        self.storage = storage
+        self.clock = clock
+        self._wake = asyncio.Event()
+        self._task: asyncio.Task | None = None
+        self.idle = asyncio.Event()
+
+    def start(self) -> None:
+        """Start draining (rows left from before a restart are sent first)."""
+        if self._task is None:
+            self._task = asyncio.create_task(self._run(), name="outbox-sender")
+
+    def wake(self) -> None:
+        """New rows were committed."""
+        self.idle.clear()
+        self._wake.set()
+
+    async def stop(self) -> None:
+        """Stop after the message in flight, if any."""
+        if self._task is not None:
+            self._task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._task
+            self._task = None
+
+    async def _run(self) -> None:
+        while True:
+            self._wake.clear()
+            try:
+                await self.drain()
+            except Exception:  # never let the sender die: log, and try again on the next wake-up
+                log.exception("outbox sender failed; will retry")
+            due = self.storage.outbox.next_due()
+            timeout = None if due is None else max(0.05, due - self.clock())
+            if due is None:
+                self.idle.set()
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._wake.wait(), timeout)
+
+    async def drain(self) -> None:
+        """Send everything that is due now."""
+        while True:
+            batch = self.storage.outbox.pending(int(self.clock()))
+            if not batch:
+                return
+            for message in batch:
+                if not await self._send_one(message):
+                    return
+
+    async def _send_one(self, message: OutboxMessage) -> bool:
+        """Send one row; False when sending should pause (the whole batch waits for a 429)."""
+        outbox = self.storage.outbox
+        try:
+            await self._deliver(message)
+        except RetryAfter as exc:
+            outbox.defer(message.id, int(self.clock() + _seconds(exc.retry_after)) + 1)
+            return False
+        except ChatMigrated as exc:
+            self.storage.teams.move_chat(message.chat_id, exc.new_chat_id)
+            outbox.move_chat(message.chat_id, exc.new_chat_id)
+            return True
+        except Forbidden:
+            outbox.mark(message.id, "unreachable")
+            if message.chat_id > 0:
+                self.storage.people.unreachable(message.chat_id)
+            return True
+        except BadRequest as exc:
+            log.error("outbox message %s refused by Telegram: %s", message.id, exc.message)
+            outbox.mark(message.id, "failed")
+            return True
+        except (NetworkError, TelegramError) as exc:
+            delay = min(MAX_BACKOFF, 2 ** min(message.attempts, 8))
+            log.warning("outbox message %s not sent (%s); retry in %ss", message.id, exc.__class__.__name__, delay)
+            outbox.defer(message.id, int(self.clock()) + delay)
+            return False
+        outbox.mark(message.id, "sent")
+        return True
+
+    async def _deliver(self, message: OutboxMessage) -> None:
+        markup = InlineKeyboardMarkup.de_json(message.markup, self.bot) if message.markup else None
+        if message.photo is not None:
+            await self.bot.send_photo(
+                message.chat_id, message.photo, caption=message.text, parse_mode=ParseMode.HTML, reply_markup=markup
+            )
+        elif message.document is not None:
+            await self.bot.send_document(
+                message.chat_id,
+                message.document,
+                filename=message.filename,
+                caption=message.text,
+                parse_mode=ParseMode.HTML,
+                reply_markup=markup,
+            )
+        else:
+            await self.bot.send_message(
+                message.chat_id, message.text, parse_mode=ParseMode.HTML, link_preview_options=NO_PREVIEW, reply_markup=markup
+            )

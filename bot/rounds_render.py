@@ -1,0 +1,190 @@
+"""What the group and the leaders read when a phase starts or a round closes (rendered for the outbox)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from types import SimpleNamespace
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup
+
+from bot import callbacks
+from bot.charts import sources_chart
+from bot.common import Services
+from bot.i18n import Markup, escape, format_moment, t
+from bot.summary_render import analysis_caption, render_analysis, render_guide
+from flows.analysis import AnalysisSummary, Thresholds, summarise_analysis
+from flows.checkin import FREE_TEXT
+from flows.cycle import CloseOutcome, Cycle, Round, RoundKind
+from flows.discussion import proposal_text, tally
+from flows.guide import conversation_guide
+from flows.team import Team
+
+Row = tuple[int, str, dict | None]  # chat id, HTML text, keyboard
+
+
+def round_link(svc: Services, round_id: int) -> str:
+    """The deep link that takes a member to a round in their private chat."""
+    return f"https://t.me/{svc.bot_username}?start=round_{round_id}"
+
+
+def link_button(text: str, url: str) -> dict:
+    """A one-button URL keyboard, as stored in the outbox."""
+    return InlineKeyboardMarkup([[InlineKeyboardButton(text, url=url)]]).to_dict()
+
+
+def callback_keyboard(rows: list[list[tuple[str, str]]]) -> dict:
+    """An inline keyboard of (label, callback data) buttons, as stored in the outbox."""
+    return InlineKeyboardMarkup([[InlineKeyboardButton(label, callback_data=data) for label, data in row] for row in rows]).to_dict()
+
+
+def deadline_text(svc: Services, closes_at: int | None, language: str) -> Markup:
+    """"tot en met vrijdag 4 december, 17:00", or that the leader closes the round."""
+    if closes_at is None:
+        return t(language, "deadline_none")
+    return t(language, "deadline_at", moment=format_moment(closes_at, language, svc.config.timezone))
+
+
+def leaders_to_tell(svc: Services, team: Team) -> list[tuple[int, str]]:
+    """(user id, language) of the team's leaders who can be messaged privately."""
+    people = svc.storage.people
+    return [
+        (user_id, people.language(user_id) or svc.config.language)
+        for user_id in svc.storage.teams.leaders(team.id)
+        if people.is_reachable(user_id)
+    ]
+
+
+def released_analysis(svc: Services, cycle_id: int) -> AnalysisSummary | None:
+    """The cycle's analysis, when it was released."""
+    round_ = svc.storage.cycles.last_round(cycle_id, RoundKind.ANALYSIS)
+    stored = svc.storage.answers.summary(round_.id) if round_ else None
+    if not stored or not stored[0]:
+        return None
+    return AnalysisSummary.from_dict(stored[1])
+
+
+# --- a phase begins ---------------------------------------------------------------------------
+def phase_messages(svc: Services, team: Team, cycle: Cycle, round_: Round | None) -> list[Row]:
+    """The group's announcement of the phase (with a button to its round), and the leaders' guide."""
+    language = svc.config.language
+    deadline = deadline_text(svc, round_.closes_at if round_ else None, language)
+    phase = cycle.state
+    if phase == "analyseren":
+        count = len(svc.storage.cycles.questions(round_.id))
+        text = t(language, "phase_analyseren", questions=count, minimum=svc.config.privacy.min_group_size, deadline=deadline)
+        rows = [(team.chat_id, text, link_button(t(language, "checkin_button"), round_link(svc, round_.id)))]
+    elif phase == "bespreken":
+        analysis = released_analysis(svc, cycle.id)
+        recap = _recap(analysis, language) if analysis else t(language, "recap_none")
+        text = t(language, "phase_bespreken", recap=recap, deadline=deadline)
+        rows = [(team.chat_id, text, link_button(t(language, "proposal_button"), round_link(svc, round_.id)))]
+        for user_id, lang in leaders_to_tell(svc, team):
+            rows.append((user_id, render_guide(conversation_guide(analysis), lang), None))
+    else:
+        rows = [(team.chat_id, t(language, f"phase_{phase}", team=team.name), None)]
+    return rows
+
+
+def _recap(analysis: AnalysisSummary, language: str) -> Markup:
+    top = [source.en if language == "en" else source.nl for source in analysis.sources[:3]]
+    return t(language, "recap_sources", sources=", ".join(top), respondents=analysis.respondents)
+
+
+# --- a round closes ----------------------------------------------------------------------------
+@dataclass
+class CloseMessages:
+    """The stored aggregates of a closed round and the outbox rows that announce them."""
+
+    summary: dict
+    rows: list[tuple[int, str, dict | None, bytes | None]] = field(default_factory=list)
+
+
+def close_messages(svc: Services, team: Team, round_: Round, outcome: CloseOutcome) -> CloseMessages:
+    """Compute a closing round's aggregates (only aggregates) and what each leader receives."""
+    released = outcome is CloseOutcome.RELEASED
+    if round_.kind is RoundKind.ANALYSIS:
+        summary = analysis_summary(svc, team, round_)
+        messages = CloseMessages(summary.to_dict())
+        for user_id, language in leaders_to_tell(svc, team):
+            messages.rows += analysis_rows(user_id, language, team, round_, summary, with_share=released)
+        return messages
+    if round_.kind is RoundKind.PROPOSALS:
+        count = svc.storage.proposals.count(round_.id)
+        messages = CloseMessages({"proposals": count})
+        for user_id, language in leaders_to_tell(svc, team):
+            text, markup = proposals_screen(svc, team, round_, language)
+            messages.rows.append((user_id, text, markup, None))
+        return messages
+    summary = vote_summary(svc, round_, released)
+    messages = CloseMessages(summary)
+    for user_id, language in leaders_to_tell(svc, team):
+        text = render_vote(svc, team, summary, language)
+        markup = callback_keyboard([[(t(language, "share_button"), callbacks.encode("share", round_.id))]]) if released else None
+        messages.rows.append((user_id, text, markup, None))
+    return messages
+
+
+def analysis_summary(svc: Services, team: Team, round_: Round) -> AnalysisSummary:
+    """The aggregates of a closed check-in."""
+    questions = svc.storage.cycles.questions(round_.id)
+    scores = svc.storage.answers.responses(round_.id, "scores")
+    texts = [tuple(pair) for pair in svc.storage.answers.responses(round_.id, FREE_TEXT)]
+    privacy = svc.config.privacy
+    labels = {s.key: (s.nl, s.en) for s in svc.storage.cycles.sources(team.id)}
+    return summarise_analysis(
+        questions, scores, texts, svc.storage.teams.count(team.id),
+        Thresholds(privacy.min_group_size, privacy.min_group_size_free_text), source_labels=labels,
+    )
+
+
+def analysis_rows(chat_id: int, language: str, team: Team, round_: Round, summary: AnalysisSummary, *, with_share: bool) -> list:
+    """The summary messages, and the chart with its caption (with the share button for a leader)."""
+    rows = [(chat_id, text, None, None) for text in render_analysis(summary, language, team.name)]
+    if summary.released:
+        markup = callback_keyboard([[(t(language, "share_button"), callbacks.encode("share", round_.id))]]) if with_share else None
+        rows.append((chat_id, analysis_caption(summary, language), markup, sources_chart(summary, language)))
+    return rows
+
+
+def proposals_screen(svc: Services, team: Team, round_: Round, language: str) -> tuple[Markup, dict | None]:
+    """The leader's view of the collected proposals: merge duplicates, then start the vote."""
+    proposals = svc.storage.proposals.of_round(round_.id)
+    if not proposals:
+        return t(language, "proposals_none", team=team.name), None
+    lines = Markup("\n".join(f"{i}. {escape(proposal_text(p, language))}" for i, p in enumerate(proposals, 1)))
+    text = t(language, "proposals_in", team=team.name, count=len(proposals), proposals=lines)
+    rows = [[(t(language, "start_vote_button"), callbacks.encode("vote_open", round_.id))]]
+    if len(proposals) > 1:
+        rows.insert(0, [(t(language, "merge_button"), callbacks.encode("merge", round_.id))])
+    return text, callback_keyboard(rows)
+
+
+def vote_summary(svc: Services, round_: Round, released: bool) -> dict:
+    """The ranked result of a vote (only when enough members voted)."""
+    voters = svc.storage.answers.participants(round_.id)
+    if not released:
+        return {"voters": voters, "released": False, "results": []}
+    proposals_round = svc.storage.cycles.settings(round_.id)["proposals_round"]
+    proposals = svc.storage.proposals.of_round(proposals_round)
+    by_id = {p.id: p for p in proposals}
+    lines = tally(svc.storage.answers.responses(round_.id, "ballot"), [p.id for p in proposals])
+    results = [
+        {"text": by_id[line.proposal_id].text, "catalogue_key": by_id[line.proposal_id].catalogue_key,
+         "sources": by_id[line.proposal_id].sources, "votes": line.votes}
+        for line in lines
+    ]
+    return {"voters": voters, "released": True, "results": results}
+
+
+def render_vote(svc: Services, team: Team, summary: dict, language: str) -> Markup:
+    """The vote's result as text."""
+    if not summary["released"]:
+        return t(language, "vote_no_results", team=team.name, voters=summary["voters"], needed=svc.config.privacy.min_group_size)
+    labels = {s.key: s.label(language) for s in svc.storage.cycles.sources(team.id)}
+    lines = []
+    for rank, result in enumerate(summary["results"], 1):
+        sources = ", ".join(labels.get(key, key) for key in result["sources"])
+        about = t(language, "vote_line_sources", sources=sources) if sources else ""
+        text = proposal_text(SimpleNamespace(**result), language)
+        lines.append(t(language, "vote_line", rank=rank, text=text, votes=result["votes"], about=Markup(about)))
+    return t(language, "vote_results", team=team.name, voters=summary["voters"], lines=Markup("\n".join(lines)))

@@ -1,0 +1,138 @@
+"""The team cycle of the Platform Werkdruk method, and the rounds of anonymous answers inside it.
+
+Cycle:  analyseren -> bespreken -> aanpakken -> evalueren -> afgesloten, only forward, on the leader's
+word or at a deadline. A team may start at a later phase ("a fine method, not a rigid blueprint").
+
+Round:  open -> closed (results released) or closed_without_results (too few answers, on the leader's
+explicit choice or at the deadline). Nothing of a round is visible before it closes.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+from transitions import EventData, Machine
+
+PHASES = ["analyseren", "bespreken", "aanpakken", "evalueren"]
+CLOSED = "afgesloten"
+
+
+class RoundKind(StrEnum):
+    """What a round collects."""
+
+    ANALYSIS = "analysis"  # the anonymous workload check-in of analyseren
+    PROPOSALS = "proposals"  # anonymous proposals of measures (bespreken)
+    VOTE = "vote"  # anonymous votes on the proposals (bespreken)
+
+
+# --- cycle --------------------------------------------------------------------------------
+CYCLE_STATES = [*PHASES, CLOSED]
+CYCLE_TRANSITIONS = [
+    {"trigger": "advance", "source": "analyseren", "dest": "bespreken"},
+    {"trigger": "advance", "source": "bespreken", "dest": "aanpakken"},
+    {"trigger": "advance", "source": "aanpakken", "dest": "evalueren"},
+    {"trigger": "advance", "source": "evalueren", "dest": CLOSED},
+    {"trigger": "stop", "source": PHASES, "dest": CLOSED},
+]
+
+
+@dataclass
+class Cycle:
+    """One pass through the method by one team."""
+
+    id: int
+    team_id: int
+    state: str
+
+    @property
+    def is_open(self) -> bool:
+        """Whether the cycle still runs."""
+        return self.state != CLOSED
+
+    def fire(self, trigger: str) -> bool:
+        """Apply ``trigger``; False (and no change) when it does not apply in this phase."""
+        CYCLE_MACHINE.add_model(self, initial=self.state)
+        try:
+            if not getattr(self, f"may_{trigger}")():
+                return False
+            return bool(getattr(self, trigger)())
+        finally:
+            CYCLE_MACHINE.remove_model(self)
+
+
+CYCLE_MACHINE = Machine(
+    model=None, states=CYCLE_STATES, transitions=CYCLE_TRANSITIONS, initial="analyseren", auto_transitions=False
+)
+
+
+def first_round(phase: str) -> RoundKind | None:
+    """The round that opens when the cycle enters ``phase``."""
+    return {"analyseren": RoundKind.ANALYSIS, "bespreken": RoundKind.PROPOSALS}.get(phase)
+
+
+# --- round --------------------------------------------------------------------------------
+ROUND_STATES = ["open", "closed", "closed_without_results"]
+ROUND_TRANSITIONS = [
+    {"trigger": "close", "source": "open", "dest": "closed", "conditions": ["enough_answers"]},
+    {"trigger": "close_without_results", "source": "open", "dest": "closed_without_results"},
+]
+
+
+@dataclass
+class Round:
+    """A round of anonymous answers of one kind, in one team's cycle."""
+
+    id: int
+    team_id: int
+    cycle_id: int
+    kind: RoundKind
+    state: str = "open"
+    closes_at: int | None = None  # unix time of the deadline, if the leader set one
+
+    @property
+    def is_open(self) -> bool:
+        """Whether answers are still taken."""
+        return self.state == "open"
+
+    def enough_answers(self, event: EventData) -> bool:
+        return event.kwargs["answers"] >= event.kwargs["min_group_size"]
+
+    def fire(self, trigger: str, **kwargs: object) -> bool:
+        """Apply ``trigger``; False (and no change) when it does not apply."""
+        ROUND_MACHINE.add_model(self, initial=self.state)
+        try:
+            return bool(getattr(self, trigger)(**kwargs))
+        finally:
+            ROUND_MACHINE.remove_model(self)
+
+
+ROUND_MACHINE = Machine(
+    model=None, states=ROUND_STATES, transitions=ROUND_TRANSITIONS, initial="open", auto_transitions=False, send_event=True
+)
+
+
+class CloseOutcome(StrEnum):
+    """What closing a round led to."""
+
+    RELEASED = "released"
+    WITHOUT_RESULTS = "without_results"
+    TOO_FEW = "too_few"  # refused: the leader must choose explicitly to close without results
+
+
+def close_round(round_: Round, answers: int, min_group_size: int, *, accept_without_results: bool) -> CloseOutcome:
+    """Close ``round_``: with results when enough answered, else only on explicit choice (or deadline)."""
+    if round_.fire("close", answers=answers, min_group_size=min_group_size):
+        return CloseOutcome.RELEASED
+    if accept_without_results and round_.fire("close_without_results"):
+        return CloseOutcome.WITHOUT_RESULTS
+    return CloseOutcome.TOO_FEW
+
+
+def release_threshold(kind: RoundKind, min_group_size: int) -> int:
+    """How many answers a round needs before anything of it is shown.
+
+    Check-ins and votes need ``min_group_size``. Proposals are meant to be read by the whole team (they
+    carry no author and are shown only after collection closes, shuffled), so one is enough to vote on.
+    """
+    return 1 if kind is RoundKind.PROPOSALS else min_group_size

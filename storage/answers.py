@@ -1,0 +1,111 @@
+"""Drafts, the participation ledger, the anonymous answers and the released summaries of rounds.
+
+Submitting moves a draft into the answers and sets the participation flag in ONE transaction, and
+deletes the draft. Answer rows carry a random key and nothing about who gave them or when.
+"""
+
+from __future__ import annotations
+
+import json
+import secrets
+import sqlite3
+
+import sqlite_utils
+
+DRAFT_LIFETIME = 14 * 24 * 3600
+
+
+class Answers:
+    """Everything a round collects, kept apart by design."""
+
+    def __init__(self, db: sqlite_utils.Database) -> None:
+        self.db = db
+
+    # drafts -----------------------------------------------------------------------------------
+    def draft(self, round_id: int, user_id: int, now: int) -> dict | None:
+        """A member's unexpired answers in progress for a round."""
+        row = self.db.execute(
+            "SELECT data FROM drafts WHERE round_id = ? AND user_id = ? AND expires_at > ?", [round_id, user_id, now]
+        ).fetchone()
+        return json.loads(row[0]) if row else None
+
+    def save_draft(self, round_id: int, user_id: int, data: dict, now: int) -> None:
+        """Keep a member's progress (it survives restarts, and expires unless touched)."""
+        self.db.execute(
+            "INSERT INTO drafts (round_id, user_id, data, expires_at) VALUES (?, ?, ?, ?) "
+            "ON CONFLICT(round_id, user_id) DO UPDATE SET data = excluded.data, expires_at = excluded.expires_at",
+            [round_id, user_id, json.dumps(data), now + DRAFT_LIFETIME],
+        )
+
+    def delete_draft(self, round_id: int, user_id: int) -> None:
+        """Drop a member's draft."""
+        self.db.execute("DELETE FROM drafts WHERE round_id = ? AND user_id = ?", [round_id, user_id])
+
+    def expire_drafts(self, now: int) -> int:
+        """Delete every expired draft, and every draft of a round that is no longer open."""
+        cursor = self.db.execute(
+            "DELETE FROM drafts WHERE expires_at <= ? OR round_id IN (SELECT id FROM rounds WHERE state != 'open')", [now]
+        )
+        return cursor.rowcount
+
+    # ledger and answers ------------------------------------------------------------------------
+    def has_taken_part(self, round_id: int, user_id: int) -> bool:
+        """Whether ``user_id`` completed the round (the ledger knows who, never what)."""
+        return self.db.execute(
+            "SELECT 1 FROM participation WHERE round_id = ? AND user_id = ?", [round_id, user_id]
+        ).fetchone() is not None
+
+    def note_participation(self, round_id: int, user_id: int) -> None:
+        """Record that ``user_id`` took part (for rounds where one may contribute more than once)."""
+        self.db.execute("INSERT OR IGNORE INTO participation (round_id, user_id) VALUES (?, ?)", [round_id, user_id])
+
+    def participants(self, round_id: int) -> int:
+        """How many completed the round."""
+        return self.db.execute("SELECT count(*) FROM participation WHERE round_id = ?", [round_id]).fetchone()[0]
+
+    def submit(self, round_id: int, user_id: int, parts: list[tuple[str, object]]) -> bool:
+        """Store a member's answers anonymously and mark them as done, in one transaction.
+
+        ``parts`` are (part, payload) pairs, each stored as its own row under a random key, so that
+        for instance an open answer is not linked to the scores given with it. False when the member
+        had already completed the round (nothing is stored then).
+        """
+        try:
+            with self.db.atomic():
+                self.db.execute("INSERT INTO participation (round_id, user_id) VALUES (?, ?)", [round_id, user_id])
+                for part, payload in parts:
+                    self.db.execute(
+                        "INSERT INTO answers (key, round_id, part, response) VALUES (?, ?, ?, ?)",
+                        [secrets.token_hex(16), round_id, part, json.dumps(payload)],
+                    )
+                self.db.execute("DELETE FROM drafts WHERE round_id = ? AND user_id = ?", [round_id, user_id])
+        except sqlite3.IntegrityError:
+            return False
+        return True
+
+    def responses(self, round_id: int, part: str) -> list:
+        """The payloads of one part of a round's answers (in key order, which is random)."""
+        rows = self.db.execute("SELECT response FROM answers WHERE round_id = ? AND part = ? ORDER BY key", [round_id, part])
+        return [json.loads(row[0]) for row in rows]
+
+    def count(self, round_id: int, part: str) -> int:
+        """How many answer rows of one part a round holds."""
+        return self.db.execute("SELECT count(*) FROM answers WHERE round_id = ? AND part = ?", [round_id, part]).fetchone()[0]
+
+    # summaries ------------------------------------------------------------------------------------
+    def save_summary(self, round_id: int, kind: str, released: bool, payload: dict) -> None:
+        """Keep the aggregates released when a round closed (computed once)."""
+        self.db.execute(
+            "INSERT OR REPLACE INTO summaries (round_id, kind, released, payload) VALUES (?, ?, ?, ?)",
+            [round_id, kind, int(released), json.dumps(payload)],
+        )
+
+    def mark_shared(self, round_id: int) -> bool:
+        """Record that the leader shared a summary with the group; False when it was shared before."""
+        cursor = self.db.execute("UPDATE summaries SET shared = 1 WHERE round_id = ? AND shared = 0", [round_id])
+        return cursor.rowcount == 1
+
+    def summary(self, round_id: int) -> tuple[bool, dict] | None:
+        """(released, payload) of a closed round."""
+        row = self.db.execute("SELECT released, payload FROM summaries WHERE round_id = ?", [round_id]).fetchone()
+        return (bool(row[0]), json.loads(row[1])) if row else None
