@@ -24,6 +24,7 @@ TITLES = {
     "nl": ("Bronnen van werkdruk", "{n} collega's · gemiddelde werkdruk 0–3 en verdeling van de antwoorden"),
     "en": ("Sources of workload", "{n} colleagues · mean pressure 0–3 and how the answers are spread"),
 }
+EMPTY = {"nl": "Geen bronnen van werkdruk beantwoord in deze ronde.", "en": "No sources of workload were answered in this round."}
 WIDTH_PX, HEIGHT_PX, DPI = 1000, 700, 100
 MAX_LABEL = 28
 _BIDI_CONTROLS = dict.fromkeys(map(ord, "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"))
@@ -51,15 +52,16 @@ def _wrap(label: str) -> str:
 
 def sources_chart(summary: AnalysisSummary, language: str) -> bytes:
     """Horizontal stacked bars (share of each answer) per source, highest mean pressure on top, with the
-    mean written beside each bar. Raises ValueError for a summary whose results were not released."""
+    mean written beside each bar (a short notice when no source was answered). Raises ValueError for a
+    summary whose results were not released."""
     if not summary.released:
         raise ValueError("the results of this round were not released")
     sources = [s for s in summary.sources if s.mean is not None]
-    if not sources:
-        raise ValueError("this summary has no answered sources of workload")
     language = language if language in LANGUAGES else DEFAULT_LANGUAGE
     legend = load("analysis")["scales"]["pressure"][language]
     title, subtitle = TITLES[language]
+    if not sources:
+        return _empty_chart(title, EMPTY[language])
 
     height = max(HEIGHT_PX, 150 + ROW_PX * len(sources))
     figure = Figure(figsize=(WIDTH_PX / DPI, height / DPI), dpi=DPI)
@@ -94,6 +96,19 @@ def sources_chart(summary: AnalysisSummary, language: str) -> bytes:
     figure.text(0.02, 1 - 58 / height, subtitle.format(n=summary.respondents), fontsize=12, color="#444444", va="center")
     figure.legend(handles=handles, loc="lower center", ncols=4, frameon=False, fontsize=11, bbox_to_anchor=(0.5, 1 - 110 / height), bbox_transform=figure.transFigure, borderaxespad=0)
 
+    return _png(figure)
+
+
+def _empty_chart(title: str, message: str) -> bytes:
+    """The chart of a round without answered sources: its title and a sentence saying so."""
+    figure = Figure(figsize=(WIDTH_PX / DPI, HEIGHT_PX / DPI), dpi=DPI)
+    FigureCanvasAgg(figure)
+    figure.text(0.02, 1 - 28 / HEIGHT_PX, title, fontsize=18, fontweight="bold", va="center")
+    figure.text(0.5, 0.5, message, fontsize=14, ha="center", va="center", color="#444444")
+    return _png(figure)
+
+
+def _png(figure: Figure) -> bytes:
     buffer = io.BytesIO()
-    figure.savefig(buffer, format="png", dpi=DPI, pil_kwargs={"compress_level": 1})
+    figure.savefig(buffer, format="png", dpi=DPI, pil_kwargs={"compress_level": 1})  # fast; size is fine
     return buffer.getvalue()

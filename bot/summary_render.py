@@ -202,8 +202,10 @@ def _free_text_pieces(summary: AnalysisSummary, language: str) -> list[tuple[str
 
 def analysis_caption(summary: AnalysisSummary, language: str) -> Markup:
     """A short caption for :func:`bot.charts.sources_chart` (at most 1024 units); ValueError if unreleased."""
-    if not summary.released or not summary.sources or summary.sources[0].mean is None:
-        raise ValueError("no released sources to caption")
+    if not summary.released:
+        raise ValueError("the results of this round were not released")
+    if not summary.sources or summary.sources[0].mean is None:
+        return t(_lang(language), "analysis_caption_no_sources", respondents=summary.respondents)
     label = summary.sources[0].label(language)
     if len(label) > MAX_CAPTION_LABEL:
         label = label[: MAX_CAPTION_LABEL - 1] + "…"

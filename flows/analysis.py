@@ -201,11 +201,10 @@ def summarise_analysis(
 
     reference, cutoff = national_reference()
     nea_questions = [q for q in questions if q.kind == "frequency"]
-    nea = tuple(
-        NeaItem(q.id, q.nl, q.en, _share(values, OFTEN_FROM), _distribution(values, q.kind))
-        for q in nea_questions
-        for values in [_answers(q, scores)]
-    )
+    nea_items = []
+    for q in nea_questions:
+        values = _answers(q, scores)
+        nea_items.append(NeaItem(q.id, q.nl, q.en, _share(values, OFTEN_FROM), _distribution(values, q.kind)))
 
     high_workload_share = None
     if nea_questions:
@@ -248,7 +247,7 @@ def summarise_analysis(
 
     return AnalysisSummary(
         **header,
-        nea=nea,
+        nea=tuple(nea_items),
         high_workload_share=high_workload_share,
         reference=reference,
         sources=tuple(sources),

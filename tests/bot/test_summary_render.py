@@ -188,6 +188,19 @@ def test_chart_draws_hostile_labels_literally_and_without_warnings():
     assert sources_chart(summary, "en")[:8] == b"\x89PNG\r\n\x1a\n"
 
 
+def test_a_round_without_sources_still_gets_a_chart_and_caption():
+    """No source questions at all: the summary renders, and chart and caption say there is nothing to show."""
+    questions = analysis_questions([])
+    scores = [{q.id: q.options("nl")[0][0] for q in questions if q.kind != "free_text"}] * 5
+    summary = summarise_analysis(questions, scores, [], 5, Thresholds(5, 5))
+    assert summary.sources == ()
+    for language in ("nl", "en"):
+        assert sources_chart(summary, language)[:8] == b"\x89PNG\r\n\x1a\n"
+        _valid(analysis_caption(summary, language), 1024)
+        [_valid(m) for m in render_analysis(summary, language, "T")]
+    assert conversation_guide(summary).note == "guide_note_no_sources"
+
+
 def test_caption_is_short_and_valid():
     """The chart's caption names the respondents and the top source within 1024 units."""
     for language in ("nl", "en"):

@@ -1,0 +1,116 @@
+"""Acting through a cycle as people do: the leader's buttons, a member's check-in, proposals and votes."""
+
+from __future__ import annotations
+
+import re
+
+from tests.bot.test_team_forms import join, join_url, register
+
+
+async def form_team(sandbox, running_bot, names, leader_name="Sanne", language_code="nl"):
+    """A registered team: the leader and the named members, all joined through the deep link."""
+    leader = sandbox.add_user(leader_name, language_code=language_code)
+    members = [sandbox.add_user(name, language_code=language_code) for name in names]
+    group = sandbox.add_group("OBS De Regenboog", owner=leader, members=members)
+    url = join_url(await register(sandbox, leader, group))
+    await join(sandbox, leader, url, None)
+    for member in members:
+        await join(sandbox, member, url, None)
+    return leader, members, group
+
+
+async def say(sandbox, user, text, chat=None, contains=None):
+    """Send ``text`` and return the bot's next message in that chat."""
+    mark = sandbox.mark()
+    await sandbox.send_text(user, text, chat=chat)
+    return await sandbox.wait_for_message(chat.id if chat else user.id, since=mark, contains=contains)
+
+
+async def press(sandbox, user, message, data_prefix):
+    """Press the button whose callback data starts with ``data_prefix``; return the edited message."""
+    buttons = [b["callback_data"] for row in message["reply_markup"]["inline_keyboard"] for b in row if "callback_data" in b]
+    matches = [d for d in buttons if d.startswith(data_prefix)]
+    assert matches, f"no button {data_prefix!r} in {buttons}"
+    mark = sandbox.mark()
+    query = await sandbox.press_button(user, message, matches[0])
+    await sandbox.wait_for_callback_answer(query)
+    edit = await sandbox.wait_for_edit(message["chat"]["id"], message["message_id"], since=mark)
+    return edit.result
+
+
+async def start_cycle(sandbox, leader, group, *, keep_sources=None, add_source=None, days_prefix="v1:cyc_go:"):
+    """The leader starts a cycle at analyseren, trims the sources to ``keep_sources`` and opens the check-in."""
+    choose = await say(sandbox, leader, "/cyclus")
+    message = await press(sandbox, leader, choose.message, "v1:cyc_phase:")
+    if keep_sources is not None:
+        while True:
+            labels = re.findall(r"^\d+\. (.+)$", message["text"], re.M)
+            drop = [i for i, label in enumerate(labels) if label not in keep_sources]
+            if not drop:
+                break
+            team_id = message["reply_markup"]["inline_keyboard"][0][0]["callback_data"].split(":")[2]
+            message = await press(sandbox, leader, message, f"v1:src_del:{team_id}:{drop[0]}")
+    if add_source:
+        await press(sandbox, leader, message, "v1:src_add:")
+        editor = await say(sandbox, leader, add_source, contains="Bronnen van werkdruk")
+        message = editor.message
+    message = await press(sandbox, leader, message, "v1:src_ok:")
+    mark = sandbox.mark()
+    await press(sandbox, leader, message, days_prefix)
+    return await sandbox.wait_for_message(group.id, since=mark, contains="Fase 1: analyseren")
+
+
+def round_url(announcement) -> str:
+    """The deep link on a phase announcement's button."""
+    url = announcement.buttons[0]["url"]
+    assert re.fullmatch(r"https://t\.me/werkdruk_test_bot\?start=round_\d+", url)
+    return url
+
+
+async def open_round(sandbox, user, url, contains):
+    """Open a round's deep link and return the bot's message containing ``contains``."""
+    mark = sandbox.mark()
+    await sandbox.open_deep_link(user, url)
+    return await sandbox.wait_for_message(user.id, since=mark, contains=contains)
+
+
+async def answer_questions(sandbox, user, question, answers):
+    """Answer from the current ``question`` message on: ints tap options, str types text, None skips."""
+    message = question.message if hasattr(question, "message") else question
+    for value in answers:
+        data = message["reply_markup"]["inline_keyboard"]
+        round_id, index = _round_and_index(data)
+        if isinstance(value, str):
+            reply = await say(sandbox, user, value)
+            message = reply.message
+        elif value is None:
+            message = await press(sandbox, user, message, f"v1:skip:{round_id}:{index}")
+        else:
+            message = await press(sandbox, user, message, f"v1:ans:{round_id}:{index}:{value}")
+    return message
+
+
+def _round_and_index(keyboard) -> tuple[str, str]:
+    for row in keyboard:
+        for button in row:
+            parts = button.get("callback_data", "").split(":")
+            if parts[1] in ("ans", "skip"):
+                return parts[2], parts[3]
+    raise AssertionError(f"not a question: {keyboard}")
+
+
+async def check_in(sandbox, user, url, answers):
+    """A whole check-in: open, answer everything, send; returns the thank-you text."""
+    question = await open_round(sandbox, user, url, "Vraag 1 van")
+    review = await answer_questions(sandbox, user, question, answers)
+    assert "Klopt alles?" in review["text"]
+    done = await press(sandbox, user, review, "v1:send:")
+    return done["text"]
+
+
+async def leader_moves_on(sandbox, leader, expect_confirm="Doorgaan?"):
+    """/volgende, then confirm; returns the confirmation's edited text."""
+    ask = await say(sandbox, leader, "/volgende")
+    assert expect_confirm in ask.text, ask.text
+    done = await press(sandbox, leader, ask.message, "v1:next_go:")
+    return done["text"]
