@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import logging
+import time
+from collections.abc import Callable
 from zoneinfo import ZoneInfo
 
 from telegram import Update
@@ -39,7 +41,7 @@ GROUPS = filters.ChatType.GROUPS
 OWN = filters.UpdateType.MESSAGE & ~filters.FORWARDED & ~filters.VIA_BOT
 
 
-def build_application(config: Config, storage: Storage) -> Application:
+def build_application(config: Config, storage: Storage, clock: Callable[[], float] = time.time) -> Application:
     """The bot for ``config``, storing in ``storage``; call ``post_init`` after ``initialize``."""
     builder = (
         ApplicationBuilder()
@@ -52,7 +54,7 @@ def build_application(config: Config, storage: Storage) -> Application:
     if config.api_base_url:
         builder = builder.base_url(config.api_base_url).base_file_url(config.file_base_url)
     application = builder.build()
-    application.bot_data["services"] = Services(config=config, storage=storage)
+    application.bot_data["services"] = Services(config=config, storage=storage, clock=clock)
     add_handlers(application)
     return application
 
@@ -64,8 +66,11 @@ async def post_init(application: Application) -> None:
     await publish_menus(application.bot)
     services.outbox = OutboxSender(application.bot, services.storage, services.clock)
     services.outbox.start()
+    deadlines.close_due_rounds(services)  # deadlines that passed while the bot was down, handled now
     if application.job_queue is not None:
-        application.job_queue.run_repeating(deadlines.scan_job, interval=deadlines.SCAN_INTERVAL, first=1, name="deadlines")
+        application.job_queue.run_repeating(
+            deadlines.scan_job, interval=deadlines.SCAN_INTERVAL, first=deadlines.SCAN_INTERVAL, name="deadlines"
+        )
 
 
 async def post_stop(application: Application) -> None:

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from transitions import EventData, Machine
 
 from flows.catalogue import Source, load
+from flows.machines import fire
 
 SCALE_KINDS = ("frequency", "pressure", "influence")
 FREE_TEXT = "free_text"
@@ -138,11 +139,7 @@ class Draft:
 
     def fire(self, trigger: str, **kwargs: object) -> bool:
         """Apply ``trigger``; False (and no change) when it does not apply now."""
-        DRAFT_MACHINE.add_model(self, initial=self.state)
-        try:
-            return bool(getattr(self, trigger)(**kwargs))
-        finally:
-            DRAFT_MACHINE.remove_model(self)
+        return fire(DRAFT_MACHINE, self, trigger, **kwargs)
 
     def to_dict(self) -> dict:
         """The draft's progress for storage (the questions are stored with the round)."""

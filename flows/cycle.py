@@ -14,6 +14,8 @@ from enum import StrEnum
 
 from transitions import EventData, Machine
 
+from flows.machines import fire
+
 PHASES = ["analyseren", "bespreken", "aanpakken", "evalueren"]
 CLOSED = "afgesloten"
 
@@ -52,13 +54,7 @@ class Cycle:
 
     def fire(self, trigger: str) -> bool:
         """Apply ``trigger``; False (and no change) when it does not apply in this phase."""
-        CYCLE_MACHINE.add_model(self, initial=self.state)
-        try:
-            if not getattr(self, f"may_{trigger}")():
-                return False
-            return bool(getattr(self, trigger)())
-        finally:
-            CYCLE_MACHINE.remove_model(self)
+        return fire(CYCLE_MACHINE, self, trigger)
 
 
 CYCLE_MACHINE = Machine(
@@ -100,11 +96,7 @@ class Round:
 
     def fire(self, trigger: str, **kwargs: object) -> bool:
         """Apply ``trigger``; False (and no change) when it does not apply."""
-        ROUND_MACHINE.add_model(self, initial=self.state)
-        try:
-            return bool(getattr(self, trigger)(**kwargs))
-        finally:
-            ROUND_MACHINE.remove_model(self)
+        return fire(ROUND_MACHINE, self, trigger, **kwargs)
 
 
 ROUND_MACHINE = Machine(

@@ -14,6 +14,8 @@ from enum import StrEnum
 
 from transitions import Machine
 
+from flows.machines import fire
+
 
 class Role(StrEnum):
     """A person's role in one team."""
@@ -119,14 +121,7 @@ TEAM_MACHINE = Machine(
 
 def apply(team: Team, trigger: str) -> bool:
     """Fire ``trigger`` on ``team``; False (and no change) when it does not apply in its state."""
-    TEAM_MACHINE.add_model(team, initial=team.state)
-    try:
-        if not getattr(team, f"may_{trigger}")():
-            return False
-        getattr(team, trigger)()
-        return True
-    finally:
-        TEAM_MACHINE.remove_model(team)
+    return fire(TEAM_MACHINE, team, trigger)
 
 
 # --- invitations --------------------------------------------------------------------------

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 
 from telegram.ext import Application
 
 from bot.app import build_application
+from bot.deadlines import close_due_rounds
 from bot.config import Config, PrivacyConfig
 from bot.sandbox import Sandbox
 from storage.db import Storage
@@ -33,16 +35,25 @@ class RunningBot:
         self.config = config
         self.storage: Storage | None = None
         self.application: Application | None = None
+        self.fake_now: float | None = None  # set to move the bot's clock (deadlines, drafts)
 
     async def start(self) -> RunningBot:
         """Open the database, connect, publish the menus and start polling."""
         self.storage = Storage(self.config.storage_path)
-        self.application = build_application(self.config, self.storage)
+        self.application = build_application(self.config, self.storage, clock=self.clock)
         await self.application.initialize()
         await self.application.post_init(self.application)
         await self.application.start()
         await self.application.updater.start_polling(poll_interval=0, timeout=5)
         return self
+
+    def clock(self) -> float:
+        """The bot's clock: real time unless a test moved it."""
+        return time.time() if self.fake_now is None else self.fake_now
+
+    async def run_deadline_scan(self) -> int:
+        """Run the periodic deadline scan now (as the JobQueue would)."""
+        return close_due_rounds(self.application.bot_data["services"])
 
     async def stop(self) -> None:
         """Stop polling and close everything, as a graceful shutdown does."""
