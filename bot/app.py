@@ -23,7 +23,7 @@ from telegram.ext import (
     filters,
 )
 
-from bot import cycle_leader, deadlines, group, info, private, rounds_member
+from bot import cycle_leader, deadlines, group, info, private, rounds_member, summaries
 from bot.outbox import OutboxSender
 from bot.callbacks import decode
 from bot.commands import BY_KEY, publish_menus
@@ -105,6 +105,7 @@ def add_handlers(application: Application) -> None:
             _command("status", cycle_leader.show_status, PRIVATE | GROUPS),
             _command("next", cycle_leader.move_on, PRIVATE | GROUPS),
             _command("deadline", cycle_leader.set_deadline, PRIVATE | GROUPS),
+            _command("summary", summaries.show_summaries, PRIVATE),
             _command("leave", info.private_only, GROUPS),
             CallbackQueryHandler(button_pressed),
             MessageHandler(filters.StatusUpdate.MIGRATE, group.group_migrated),
@@ -132,7 +133,7 @@ BUTTONS = {
     **{action: cycle_leader.cycle_button for action in ("cyc_phase", "src_del", "src_add", "src_reset", "src_ok", "cyc_go")},
     **{action: cycle_leader.move_on_button for action in ("next_go", "next_empty", "next_wait")},
     "dl": cycle_leader.deadline_button,
-    "share": cycle_leader.share_button,
+    "share": summaries.share_button,
     **{action: cycle_leader.proposals_button for action in ("merge", "merge_a", "merge_b", "vote_open")},
     "open_round": rounds_member.open_round_button,
     **{action: rounds_member.round_button for action in rounds_member.BUTTONS},

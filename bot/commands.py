@@ -39,6 +39,7 @@ COMMANDS = (
     Command("status", "status", "status"),
     Command("next", "volgende", "next"),
     Command("deadline", "deadline", "deadline"),
+    Command("summary", "samenvatting", "summary", group=False),
     Command("pupils", "leerlingen", "pupils"),
     Command("invite", "uitnodiging", "invite"),
     Command("coleader", "coleider", "coleader", private=False),

@@ -10,8 +10,7 @@ from bot import engine
 from bot.callbacks import Callback, encode
 from bot.common import Services, edit, is_private, reply, services, user_language
 from bot.i18n import Markup, escape, t
-from bot.rounds_render import analysis_rows, deadline_text, proposals_screen, render_vote
-from flows.analysis import AnalysisSummary
+from bot.rounds_render import deadline_text, leaders_to_tell, proposals_screen
 from flows.catalogue import MAX_SOURCES, custom_source, default_sources
 from flows.cycle import PHASES, CloseOutcome, RoundKind
 from flows.deadlines import DEADLINE_CHOICES, deadline_after
@@ -40,7 +39,7 @@ async def leading_team(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Te
     return teams[0]
 
 
-def _leads(svc: Services, team_id: int, user_id: int) -> Team | None:
+def leads(svc: Services, team_id: int, user_id: int) -> Team | None:
     team = svc.storage.teams.get(team_id)
     return team if team and may(svc.storage.teams.role_of(team.id, user_id), Action.RENEW_INVITE) else None
 
@@ -66,7 +65,7 @@ async def start_cycle(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
 async def cycle_button(update: Update, context: ContextTypes.DEFAULT_TYPE, press: Callback) -> None:
     """The buttons of starting a cycle: phase, sources of workload, deadline, go."""
     svc, language, query = services(context), user_language(update, context), update.callback_query
-    team = _leads(svc, press.args[0], update.effective_user.id) if press.args else None
+    team = leads(svc, press.args[0], update.effective_user.id) if press.args else None
     if team is None:
         await query.answer(t(language, "cycle_leaders_only_short"))
         return
@@ -121,7 +120,7 @@ async def source_typed(update: Update, context: ContextTypes.DEFAULT_TYPE, team_
     """The leader typed the name of a source of workload to add to the team's list."""
     svc, language = services(context), user_language(update, context)
     svc.storage.awaiting.clear(update.effective_user.id)
-    team = _leads(svc, team_id, update.effective_user.id)
+    team = leads(svc, team_id, update.effective_user.id)
     if team is None:
         await reply(update, t(language, "cycle_leaders_only"))
         return
@@ -194,7 +193,7 @@ async def move_on(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 async def move_on_button(update: Update, context: ContextTypes.DEFAULT_TYPE, press: Callback) -> None:
     """The confirmation of /volgende (re-checked: is this still the step the leader saw?)."""
     svc, language, query = services(context), user_language(update, context), update.callback_query
-    team = _leads(svc, press.args[0], update.effective_user.id) if press.args else None
+    team = leads(svc, press.args[0], update.effective_user.id) if press.args else None
     if team is None:
         await query.answer(t(language, "cycle_leaders_only_short"))
         return
@@ -206,7 +205,10 @@ async def move_on_button(update: Update, context: ContextTypes.DEFAULT_TYPE, pre
         await edit(update, t(language, "next_stale"))
         return
     result = engine.move_on(svc, team, accept_without_results=press.action == "next_empty")
-    await edit(update, moved_text(result, language))
+    text = moved_text(result, language)
+    if result.step is Step.CLOSE_ROUND and not leaders_to_tell(svc, team):
+        text += "\n\n" + t(language, "leader_unreachable", bot=svc.bot_username)
+    await edit(update, text)
 
 
 def moved_text(result: engine.MoveResult, language: str) -> Markup:
@@ -238,7 +240,7 @@ async def deadline_button(update: Update, context: ContextTypes.DEFAULT_TYPE, pr
     """A deadline chosen for the open round."""
     svc, language, query = services(context), user_language(update, context), update.callback_query
     round_ = svc.storage.cycles.round(press.args[0]) if len(press.args) == 2 else None
-    if round_ is None or _leads(svc, round_.team_id, update.effective_user.id) is None:
+    if round_ is None or leads(svc, round_.team_id, update.effective_user.id) is None:
         await query.answer(t(language, "cycle_leaders_only_short"))
         return
     await query.answer()
@@ -251,35 +253,11 @@ async def deadline_button(update: Update, context: ContextTypes.DEFAULT_TYPE, pr
 
 
 # --- after a round: share, merge, vote -----------------------------------------------------------
-async def share_button(update: Update, context: ContextTypes.DEFAULT_TYPE, press: Callback) -> None:
-    """Share a released summary with the team's group (once)."""
-    svc, language, query = services(context), user_language(update, context), update.callback_query
-    round_ = svc.storage.cycles.round(press.args[0]) if press.args else None
-    team = _leads(svc, round_.team_id, update.effective_user.id) if round_ else None
-    stored = svc.storage.answers.summary(round_.id) if team else None
-    if team is None or stored is None or not stored[0]:
-        await query.answer(t(language, "cycle_leaders_only_short"))
-        return
-    group_language = svc.config.language
-    with svc.storage.atomic():
-        if not svc.storage.answers.mark_shared(round_.id):
-            await query.answer(t(language, "share_already"))
-            return
-        if round_.kind is RoundKind.ANALYSIS:
-            rows = analysis_rows(team.chat_id, group_language, team, round_, AnalysisSummary.from_dict(stored[1]), with_share=False)
-        else:
-            rows = [(team.chat_id, render_vote(svc, team, stored[1], group_language), None, None)]
-        for chat_id, text, markup, photo in rows:
-            svc.storage.outbox.add(chat_id, text, markup, photo=photo)
-    svc.wake_outbox()
-    await query.answer(t(language, "share_done"))
-
-
 async def proposals_button(update: Update, context: ContextTypes.DEFAULT_TYPE, press: Callback) -> None:
     """Merging duplicate proposals (without learning who made them), then opening the vote."""
     svc, language, query = services(context), user_language(update, context), update.callback_query
     round_ = svc.storage.cycles.round(press.args[0]) if press.args else None
-    team = _leads(svc, round_.team_id, update.effective_user.id) if round_ and round_.kind is RoundKind.PROPOSALS else None
+    team = leads(svc, round_.team_id, update.effective_user.id) if round_ and round_.kind is RoundKind.PROPOSALS else None
     cycle = svc.storage.cycles.get(round_.cycle_id) if team else None
     if team is None or cycle is None or not cycle.is_open:
         await query.answer(t(language, "cycle_leaders_only_short"))

@@ -105,6 +105,11 @@ class Answers:
         cursor = self.db.execute("UPDATE summaries SET shared = 1 WHERE round_id = ? AND shared = 0", [round_id])
         return cursor.rowcount == 1
 
+    def is_shared(self, round_id: int) -> bool:
+        """Whether the leader already shared the round's summary with the group."""
+        row = self.db.execute("SELECT shared FROM summaries WHERE round_id = ?", [round_id]).fetchone()
+        return bool(row and row[0])
+
     def summary(self, round_id: int) -> tuple[bool, dict] | None:
         """(released, payload) of a closed round."""
         row = self.db.execute("SELECT released, payload FROM summaries WHERE round_id = ?", [round_id]).fetchone()

@@ -144,6 +144,18 @@ async def test_a_team_of_eight_through_analyseren_and_bespreken(sandbox, running
     assert "6 collega's stemden" in result.text
     assert "administratie en registratie" in result.text and "Overblijf op woensdag" in result.text
     await sandbox.wait_for_message(group.id, since=mark, contains="Fase 3: aanpakken")
+
+    # The leader shares the vote's result; later she sees both summaries again with /samenvatting.
+    mark = sandbox.mark()
+    query = await sandbox.press_button(leader, result.message, result.callback_datas[0])
+    await sandbox.wait_for_callback_answer(query)
+    shared_result = await sandbox.wait_for_message(group.id, since=mark, contains="Uitslag van de stemming")
+    assert shared_result.text == result.text
+    mark = sandbox.mark()
+    await sandbox.send_text(leader, "/samenvatting")
+    again = await sandbox.wait_for_message(leader.id, since=mark, contains="Uitslag van de stemming")
+    assert not again.buttons  # both were shared already: no share button again
+    assert_analysis_figures("\n".join(m.text for m in sandbox.sent_messages(leader.id) if m.call_index >= mark))
     sandbox.assert_no_violations()
 
 

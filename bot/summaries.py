@@ -1,0 +1,77 @@
+"""The leader's summaries: see them again at any time (/samenvatting), and share one with the group."""
+
+from __future__ import annotations
+
+from telegram import InlineKeyboardMarkup, Update
+from telegram.constants import ParseMode
+from telegram.ext import ContextTypes
+
+from bot.callbacks import Callback, encode
+from bot.common import Services, reply, services, user_language
+from bot.cycle_leader import leads, leading_team
+from bot.i18n import t
+from bot.rounds_render import analysis_rows, callback_keyboard, render_vote
+from flows.analysis import AnalysisSummary
+from flows.cycle import Round, RoundKind
+from flows.team import Team
+
+
+def summary_rows(svc: Services, team: Team, round_: Round, chat_id: int, language: str, *, with_share: bool) -> list:
+    """A closed round's stored aggregates, rendered for ``chat_id`` (with the share button for a leader)."""
+    stored = svc.storage.answers.summary(round_.id)
+    if stored is None:
+        return []
+    released, payload = stored
+    if round_.kind is RoundKind.ANALYSIS:
+        return analysis_rows(chat_id, language, team, round_, AnalysisSummary.from_dict(payload), with_share=with_share and released)
+    if round_.kind is RoundKind.VOTE:
+        markup = None
+        if with_share and released:
+            markup = callback_keyboard([[(t(language, "share_button"), encode("share", round_.id))]])
+        return [(chat_id, render_vote(svc, team, payload, language), markup, None)]
+    return []
+
+
+async def show_summaries(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """/samenvatting: the summaries of the team's current (or last) cycle, again."""
+    team = await leading_team(update, context)
+    if team is None:
+        return
+    svc, language = services(context), user_language(update, context)
+    history = svc.storage.cycles.history(team.id)
+    rows = []
+    if history:
+        cycle_id = history[-1][0]
+        for kind in (RoundKind.ANALYSIS, RoundKind.VOTE):
+            round_ = svc.storage.cycles.last_round(cycle_id, kind)
+            if round_ is not None and not round_.is_open:
+                shared = svc.storage.answers.is_shared(round_.id)
+                rows += summary_rows(svc, team, round_, update.effective_chat.id, language, with_share=not shared)
+    if not rows:
+        await reply(update, t(language, "summary_none", team=team.name))
+        return
+    for chat_id, text, markup, photo in rows:
+        keyboard = InlineKeyboardMarkup.de_json(markup, context.bot) if markup else None
+        if photo is not None:
+            await context.bot.send_photo(chat_id, photo, caption=text, parse_mode=ParseMode.HTML, reply_markup=keyboard)
+        else:
+            await reply(update, text, keyboard)
+
+
+async def share_button(update: Update, context: ContextTypes.DEFAULT_TYPE, press: Callback) -> None:
+    """Share a released summary with the team's group (once)."""
+    svc, language, query = services(context), user_language(update, context), update.callback_query
+    round_ = svc.storage.cycles.round(press.args[0]) if press.args else None
+    team = leads(svc, round_.team_id, update.effective_user.id) if round_ else None
+    stored = svc.storage.answers.summary(round_.id) if team else None
+    if team is None or stored is None or not stored[0]:
+        await query.answer(t(language, "cycle_leaders_only_short"))
+        return
+    with svc.storage.atomic():
+        if not svc.storage.answers.mark_shared(round_.id):
+            await query.answer(t(language, "share_already"))
+            return
+        for chat_id, text, markup, photo in summary_rows(svc, team, round_, team.chat_id, svc.config.language, with_share=False):
+            svc.storage.outbox.add(chat_id, text, markup, photo=photo)
+    svc.wake_outbox()
+    await query.answer(t(language, "share_done"))
