@@ -14,7 +14,7 @@ from transitions import EventData, Machine
 from flows.catalogue import Source, load
 from flows.machines import fire
 
-SCALE_KINDS = ("frequency", "pressure", "influence")
+SCALE_KINDS = ("frequency", "pressure", "influence", "agreement")
 FREE_TEXT = "free_text"
 MAX_FREE_TEXT = 1000
 
