@@ -26,6 +26,9 @@ class RoundKind(StrEnum):
     ANALYSIS = "analysis"  # the anonymous workload check-in of analyseren
     PROPOSALS = "proposals"  # anonymous proposals of measures (bespreken)
     VOTE = "vote"  # anonymous votes on the proposals (bespreken)
+    PLAN_VOTE = "plan_vote"  # the team's anonymous vote on the plan (aanpakken)
+    EVALUATION = "evaluation"  # the anonymous evaluation check-in (evalueren)
+    PULSE = "pulse"  # a short recurring check-in between cycles (no cycle)
 
 
 # --- cycle --------------------------------------------------------------------------------
@@ -64,7 +67,7 @@ CYCLE_MACHINE = Machine(
 
 def first_round(phase: str) -> RoundKind | None:
     """The round that opens when the cycle enters ``phase``."""
-    return {"analyseren": RoundKind.ANALYSIS, "bespreken": RoundKind.PROPOSALS}.get(phase)
+    return {"analyseren": RoundKind.ANALYSIS, "bespreken": RoundKind.PROPOSALS, "evalueren": RoundKind.EVALUATION}.get(phase)
 
 
 # --- round --------------------------------------------------------------------------------

@@ -113,5 +113,6 @@ def next_step(phase: str, open_round: RoundKind | None, proposals_to_vote_on: in
 
 
 def advances_after_closing(kind: RoundKind) -> bool:
-    """Closing the check-in or the vote ends its phase; closing the proposals leads to the vote."""
-    return kind is not RoundKind.PROPOSALS
+    """Closing the check-in, the vote on proposals or the evaluation ends its phase; after the proposals
+    comes the vote, and after the vote on the plan the leader records the PMR's decision first."""
+    return kind in (RoundKind.ANALYSIS, RoundKind.VOTE, RoundKind.EVALUATION)

@@ -57,25 +57,28 @@ class Cycles:
     # rounds ---------------------------------------------------------------------------------
     def open_round(
         self,
-        cycle: Cycle,
+        cycle: Cycle | None,
         kind: RoundKind,
         questions: list[Question] | None = None,
         settings: dict | None = None,
         closes_at: int | None = None,
     ) -> Round:
-        """Open a round in ``cycle``; its questions are kept with it, so later list edits do not change it."""
+        """Open a round in ``cycle`` (None: a pulse of ``team_id``); its questions are kept with it."""
+        team_id = cycle.team_id if cycle else settings["team_id"]
         cursor = self.db.execute(
-            "INSERT INTO rounds (team_id, cycle_id, kind, state, questions, settings, closes_at) VALUES (?, ?, ?, 'open', ?, ?, ?)",
+            "INSERT INTO rounds (team_id, cycle_id, kind, state, questions, settings, closes_at, opened_on) "
+            "VALUES (?, ?, ?, 'open', ?, ?, ?, ?)",
             [
-                cycle.team_id,
-                cycle.id,
+                team_id,
+                cycle.id if cycle else None,
                 kind,
                 json.dumps([q.to_dict() for q in questions or []]),
                 json.dumps(settings or {}),
                 closes_at,
+                dt.date.today().isoformat(),
             ],
         )
-        return Round(cursor.lastrowid, cycle.team_id, cycle.id, kind, "open", closes_at)
+        return Round(cursor.lastrowid, team_id, cycle.id if cycle else None, kind, "open", closes_at)
 
     def round(self, round_id: int) -> Round | None:
         """A round by id."""
@@ -83,9 +86,26 @@ class Cycles:
         return _round(rows[0]) if rows else None
 
     def open_round_of(self, team_id: int) -> Round | None:
-        """The team's open round, if any (at most one is open at a time)."""
-        rows = list(self.db.query("SELECT * FROM rounds WHERE team_id = ? AND state = 'open' ORDER BY id DESC LIMIT 1", [team_id]))
+        """The team's open round of its cycle, if any (at most one is open at a time)."""
+        rows = list(self.db.query(
+            "SELECT * FROM rounds WHERE team_id = ? AND state = 'open' AND cycle_id IS NOT NULL ORDER BY id DESC LIMIT 1", [team_id]
+        ))
         return _round(rows[0]) if rows else None
+
+    def open_pulse(self, team_id: int) -> Round | None:
+        """The team's open pulse round, if any."""
+        rows = list(self.db.query(
+            "SELECT * FROM rounds WHERE team_id = ? AND state = 'open' AND kind = 'pulse' ORDER BY id DESC LIMIT 1", [team_id]
+        ))
+        return _round(rows[0]) if rows else None
+
+    def closed_rounds(self, team_id: int, kinds: tuple[str, ...]) -> list[tuple[Round, str]]:
+        """The team's closed rounds of ``kinds`` with the day they opened, oldest first (for the trend)."""
+        marks = ", ".join("?" for _ in kinds)
+        rows = self.db.query(
+            f"SELECT * FROM rounds WHERE team_id = ? AND state != 'open' AND kind IN ({marks}) ORDER BY id", [team_id, *kinds]
+        )
+        return [(_round(row), row["opened_on"] or "") for row in rows]
 
     def last_round(self, cycle_id: int, kind: RoundKind) -> Round | None:
         """The newest round of ``kind`` in a cycle."""

@@ -12,6 +12,7 @@ from storage.cycles import Cycles
 from storage.migrations import migrate
 from storage.outbox import Outbox
 from storage.people import People
+from storage.plans import Plans, Pulses
 from storage.proposals import Proposals
 from storage.teams import Teams
 from storage.updates import UpdateLog
@@ -49,6 +50,8 @@ class Storage:
         self.proposals = Proposals(self.db)
         self.outbox = Outbox(self.db)
         self.awaiting = Awaiting(self.db)
+        self.plans = Plans(self.db)
+        self.pulses = Pulses(self.db)
 
     def atomic(self):
         """One transaction (nested calls become savepoints): a state change and its outbox rows together."""

@@ -157,3 +157,32 @@ def m002_cycle(db: sqlite_utils.Database) -> None:
         CREATE INDEX outbox_pending ON outbox(status, id);
         """
     )
+
+
+@migration
+def m003_plan_evaluation_pulse(db: sqlite_utils.Database) -> None:
+    """The plan of a cycle, the leader's hard figures, recurring pulses and reminders."""
+    db.executescript(
+        """
+        CREATE TABLE plans (
+            cycle_id INTEGER PRIMARY KEY REFERENCES cycles(id) ON DELETE CASCADE,
+            data TEXT NOT NULL
+        );
+        ALTER TABLE cycles ADD COLUMN sick_leave_before REAL;
+        ALTER TABLE cycles ADD COLUMN sick_leave_now REAL;
+        CREATE TABLE pulses (
+            team_id INTEGER PRIMARY KEY REFERENCES teams(id) ON DELETE CASCADE,
+            every_days INTEGER NOT NULL,
+            open_days INTEGER NOT NULL,
+            next_at INTEGER NOT NULL
+        );
+        CREATE TABLE reminders (
+            round_id INTEGER NOT NULL REFERENCES rounds(id) ON DELETE CASCADE,
+            due_at INTEGER NOT NULL,
+            done INTEGER NOT NULL DEFAULT 0,
+            PRIMARY KEY (round_id, due_at)
+        );
+        CREATE INDEX reminders_due ON reminders(done, due_at);
+        ALTER TABLE rounds ADD COLUMN opened_on TEXT;
+        """
+    )
