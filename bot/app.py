@@ -23,7 +23,7 @@ from telegram.ext import (
     filters,
 )
 
-from bot import cycle_leader, deadlines, group, info, private, rounds_member, summaries
+from bot import cycle_leader, deadlines, group, info, plan_leader, private, pulse, rounds_member, summaries
 from bot.outbox import OutboxSender
 from bot.callbacks import decode
 from bot.commands import BY_KEY, publish_menus
@@ -106,6 +106,10 @@ def add_handlers(application: Application) -> None:
             _command("next", cycle_leader.move_on, PRIVATE | GROUPS),
             _command("deadline", cycle_leader.set_deadline, PRIVATE | GROUPS),
             _command("summary", summaries.show_summaries, PRIVATE),
+            _command("plan", plan_leader.show_plan, PRIVATE),
+            _command("sickleave", plan_leader.sick_leave, PRIVATE),
+            _command("pulse", pulse.pulse_command, PRIVATE | GROUPS),
+            _command("trend", pulse.trend_command, PRIVATE),
             _command("leave", info.private_only, GROUPS),
             CallbackQueryHandler(button_pressed),
             MessageHandler(filters.StatusUpdate.MIGRATE, group.group_migrated),
@@ -135,6 +139,10 @@ BUTTONS = {
     "dl": cycle_leader.deadline_button,
     "share": summaries.share_button,
     **{action: cycle_leader.proposals_button for action in ("merge", "merge_a", "merge_b", "vote_open")},
+    **{action: plan_leader.plan_button for action in (
+        "plan_item", "plan_field", "plan_add", "plan_del", "plan_back", "plan_revise", "plan_submit", "plan_doc", "pmr", "pmr_today",
+    )},
+    "pulse": pulse.pulse_button,
     "open_round": rounds_member.open_round_button,
     **{action: rounds_member.round_button for action in rounds_member.BUTTONS},
 }

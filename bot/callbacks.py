@@ -23,6 +23,9 @@ ACTIONS = frozenset(
         # a member in a round
         "open_round", "ans", "skip", "back", "chg", "send", "prop_cat", "prop_src", "prop_more",
         "vote", "vote_reset", "vote_send",
+        # the plan (leader) and the vote on it (member), pulses (leader)
+        "plan_item", "plan_field", "plan_add", "plan_del", "plan_back", "plan_revise", "plan_submit", "plan_doc",
+        "pmr", "pmr_today", "pv", "pv_send", "pv_back", "pulse",
     }
 )
 _CODE_RE = re.compile(r"^v1:([a-z_]{1,20})((?::-?\d{1,19}){0,4})$")

@@ -63,6 +63,7 @@ class Config:
     language: str = "nl"
     privacy: PrivacyConfig = field(default_factory=PrivacyConfig)
     log_level: str = "INFO"
+    funds: dict[str, float] = field(default_factory=dict)  # workload funds per pupil, by school year
 
     @property
     def api_base_url(self) -> str | None:
@@ -85,6 +86,7 @@ _KNOWN = {
     "storage": {"path"},
     "general": {"timezone", "language", "log_level"},
     "privacy": {"min_group_size", "min_group_size_free_text"},
+    "funds": None,  # keys are school years, checked in _parse_funds
 }
 
 
@@ -151,7 +153,20 @@ def parse_config(raw: dict[str, Any], env: dict[str, str], base_dir: Path = Path
         language=language,
         privacy=_parse_privacy(raw.get("privacy", {})),
         log_level=log_level,
+        funds=_parse_funds(raw.get("funds", {})),
     )
+
+
+def _parse_funds(section: dict[str, Any]) -> dict[str, float]:
+    funds = {}
+    for year, amount in section.items():
+        match = re.fullmatch(r"(\d{4})/(\d{2})", year)
+        if not match or (int(match.group(1)) + 1) % 100 != int(match.group(2)):
+            raise ConfigError(f"funds.{year}", 'not a school year: write it like "2026/27"')
+        if isinstance(amount, bool) or not isinstance(amount, (int, float)) or not 0 < amount < 10_000:
+            raise ConfigError(f"funds.{year}", "must be the amount in euros per pupil, like 281.50")
+        funds[year] = float(amount)
+    return funds
 
 
 def _parse_privacy(section: dict[str, Any]) -> PrivacyConfig:
@@ -194,7 +209,7 @@ def _reject_unknown(raw: dict[str, Any]) -> None:
         if not isinstance(value, dict):
             raise ConfigError(section, "must be a [section]")
         for key in value:
-            if key not in _KNOWN[section]:
+            if _KNOWN[section] is not None and key not in _KNOWN[section]:
                 raise ConfigError(f"{section}.{key}", "unknown key")
 
 

@@ -7,11 +7,17 @@ from dataclasses import dataclass
 
 from bot.common import Services
 from bot.i18n import t
-from bot.rounds_render import close_messages, deadline_text, link_button, phase_messages, round_link
+from bot.plan_output import document_name, initial_plan, plan_document, plan_messages
+from bot.rounds_render import close_messages, deadline_text, leaders_to_tell, link_button, phase_messages, round_link
 from flows.checkin import analysis_questions
+from flows.evaluation import evaluation_questions
+from flows.plan import Plan, adopted
 from flows.cycle import CloseOutcome, Cycle, Round, RoundKind, close_round, first_round, release_threshold
 from flows.discussion import VOTES_PER_MEMBER, Step, advances_after_closing, next_step
 from flows.team import Team
+
+
+REMIND_BEFORE = 24 * 3600
 
 
 @dataclass(frozen=True)
@@ -33,11 +39,27 @@ def enter_phase(svc: Services, team: Team, cycle: Cycle, closes_at: int | None =
     if kind is RoundKind.ANALYSIS:
         questions = analysis_questions(storage.cycles.sources(team.id))
         round_ = storage.cycles.open_round(cycle, kind, questions, closes_at=closes_at)
+    elif kind is RoundKind.EVALUATION:
+        plan = storage.plans.get(cycle.id)
+        measures = [item.title for item in plan.items] if plan and adopted(plan) else []
+        questions = evaluation_questions(measures)
+        round_ = storage.cycles.open_round(cycle, kind, questions, settings={"measures": measures}, closes_at=closes_at)
     elif kind is RoundKind.PROPOSALS:
         round_ = storage.cycles.open_round(cycle, kind, closes_at=closes_at)
+    elif cycle.state == "aanpakken" and storage.plans.get(cycle.id) is None:
+        storage.plans.save(cycle.id, initial_plan(svc, cycle))
     for chat_id, text, markup in phase_messages(svc, team, cycle, round_):
         storage.outbox.add(chat_id, text, markup)
+    if round_ is not None and round_.closes_at is not None:
+        schedule_reminder(svc, round_)
     return round_
+
+
+def schedule_reminder(svc: Services, round_: Round) -> None:
+    """One reminder for those who have not answered, a day before the deadline (if that is still ahead)."""
+    due = round_.closes_at - REMIND_BEFORE
+    if due > svc.now():
+        svc.storage.pulses.remind_at(round_.id, due)
 
 
 def start_cycle(svc: Services, team: Team, phase: str, closes_at: int | None) -> Cycle:
@@ -85,6 +107,36 @@ def open_vote(svc: Services, team: Team, cycle: Cycle, proposals_round: Round, c
     return round_
 
 
+def open_plan_vote(svc: Services, team: Team, cycle: Cycle, plan: Plan) -> Round:
+    """The plan goes to the team's anonymous vote (its state is already 'stemming')."""
+    language = svc.config.language
+    with svc.storage.atomic():
+        svc.storage.plans.save(cycle.id, plan)
+        round_ = svc.storage.cycles.open_round(cycle, RoundKind.PLAN_VOTE)
+        messages = plan_messages(svc, team, plan, language)
+        for text in messages:
+            svc.storage.outbox.add(team.chat_id, text)
+        button = link_button(t(language, "pv_button"), round_link(svc, round_.id))
+        svc.storage.outbox.add(team.chat_id, t(language, "pv_announcement", members=svc.storage.teams.count(team.id)), button)
+    svc.wake_outbox()
+    return round_
+
+
+def plan_decided(svc: Services, team: Team, cycle: Cycle, plan: Plan) -> None:
+    """The PMR decided: the final plan, as text and as a document, to the leaders and the group."""
+    with svc.storage.atomic():
+        svc.storage.plans.save(cycle.id, plan)
+        readers = [(team.chat_id, svc.config.language), *leaders_to_tell(svc, team)]
+        for chat_id, language in readers:
+            for text in plan_messages(svc, team, plan, language):
+                svc.storage.outbox.add(chat_id, text)
+            caption = t(language, "planui_document_caption", team=team.name)
+            svc.storage.outbox.add(
+                chat_id, caption, document=plan_document(svc, team, plan, language), filename=document_name(team)
+            )
+    svc.wake_outbox()
+
+
 def answers_in(svc: Services, round_: Round) -> int:
     """How many answers decide whether a round may release results."""
     if round_.kind is RoundKind.PROPOSALS:
@@ -102,6 +154,8 @@ def _close(svc: Services, team: Team, cycle: Cycle, round_: Round, accept_withou
     messages = close_messages(svc, team, round_, outcome)  # computed before the transaction
     with storage.atomic():
         storage.cycles.save_round(round_)
+        if messages.plan is not None:
+            storage.plans.save(cycle.id, messages.plan)
         storage.answers.save_summary(round_.id, round_.kind, outcome is CloseOutcome.RELEASED, messages.summary)
         for chat_id, text, markup, photo in messages.rows:
             storage.outbox.add(chat_id, text, markup, photo=photo)
@@ -121,5 +175,23 @@ def set_deadline(svc: Services, round_: Round, closes_at: int | None) -> None:
     language = svc.config.language
     with svc.storage.atomic():
         svc.storage.cycles.save_round(round_)
+        svc.storage.pulses.clear_reminders(round_.id)
+        if closes_at is not None:
+            schedule_reminder(svc, round_)
         svc.storage.outbox.add(team.chat_id, t(language, "deadline_changed", deadline=deadline_text(svc, closes_at, language)))
     svc.wake_outbox()
+
+
+def close_pulse(svc: Services, team: Team, round_: Round) -> CloseOutcome:
+    """Close a pulse at its deadline: results only from the threshold, to the leaders privately."""
+    answers = svc.storage.answers.participants(round_.id)
+    outcome = close_round(round_, answers, svc.config.privacy.min_group_size, accept_without_results=True)
+    messages = close_messages(svc, team, round_, outcome)
+    with svc.storage.atomic():
+        svc.storage.cycles.save_round(round_)
+        svc.storage.answers.save_summary(round_.id, round_.kind, outcome is CloseOutcome.RELEASED, messages.summary)
+        for chat_id, text, markup, photo in messages.rows:
+            svc.storage.outbox.add(chat_id, text, markup, photo=photo)
+        svc.storage.answers.expire_drafts(svc.now())
+    svc.wake_outbox()
+    return outcome

@@ -7,28 +7,34 @@ from __future__ import annotations
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.ext import ContextTypes
 
-from bot import checkin, cycle_leader, discussion_member
+from bot import checkin, cycle_leader, discussion_member, plan_leader, plan_vote
 from bot.callbacks import Callback, encode
 from bot.common import reply, services, user_language
 from bot.i18n import t
 from bot.info import unknown_private
 from flows.cycle import Round, RoundKind
 
+CHECK_INS = frozenset({RoundKind.ANALYSIS, RoundKind.EVALUATION, RoundKind.PULSE})
 BEGIN = {
     RoundKind.ANALYSIS: checkin.begin,
+    RoundKind.EVALUATION: checkin.begin,
+    RoundKind.PULSE: checkin.begin,
     RoundKind.PROPOSALS: discussion_member.begin_proposals,
     RoundKind.VOTE: discussion_member.begin_vote,
+    RoundKind.PLAN_VOTE: plan_vote.begin,
 }
 BUTTONS = {
     "ans": checkin.button, "skip": checkin.button, "back": checkin.button, "chg": checkin.button, "send": checkin.button,
     "prop_cat": discussion_member.proposal_button, "prop_src": discussion_member.proposal_button,
     "prop_more": discussion_member.proposal_button,
     "vote": discussion_member.vote_button, "vote_reset": discussion_member.vote_button, "vote_send": discussion_member.vote_button,
+    "pv": plan_vote.button, "pv_send": plan_vote.button, "pv_back": plan_vote.button,
 }
-ROUND_KIND_OF_ACTION = {
-    "ans": RoundKind.ANALYSIS, "skip": RoundKind.ANALYSIS, "back": RoundKind.ANALYSIS, "chg": RoundKind.ANALYSIS,
-    "send": RoundKind.ANALYSIS, "prop_cat": RoundKind.PROPOSALS, "prop_src": RoundKind.PROPOSALS,
-    "prop_more": RoundKind.PROPOSALS, "vote": RoundKind.VOTE, "vote_reset": RoundKind.VOTE, "vote_send": RoundKind.VOTE,
+ROUND_KINDS_OF_ACTION = {
+    **{action: CHECK_INS for action in ("ans", "skip", "back", "chg", "send")},
+    **{action: {RoundKind.PROPOSALS} for action in ("prop_cat", "prop_src", "prop_more")},
+    **{action: {RoundKind.VOTE} for action in ("vote", "vote_reset", "vote_send")},
+    **{action: {RoundKind.PLAN_VOTE} for action in ("pv", "pv_send", "pv_back")},
 }
 
 
@@ -57,7 +63,7 @@ async def open_round(update: Update, context: ContextTypes.DEFAULT_TYPE, round_i
 async def round_button(update: Update, context: ContextTypes.DEFAULT_TYPE, press: Callback) -> None:
     """A button inside a round: checked, then handed to the round's own handler."""
     round_, problem = _usable(context, press.args[0], update.effective_user.id) if press.args else (None, "button_expired")
-    if round_ is None or round_.kind is not ROUND_KIND_OF_ACTION[press.action]:
+    if round_ is None or round_.kind not in ROUND_KINDS_OF_ACTION[press.action]:
         await update.callback_query.answer(t(user_language(update, context), problem or "button_expired")[:200])
         return
     await BUTTONS[press.action](update, context, press, round_)
@@ -68,9 +74,9 @@ async def open_rounds(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
     svc, language = services(context), user_language(update, context)
     open_now = []
     for team, _ in svc.storage.teams.teams_of(update.effective_user.id):
-        round_ = svc.storage.cycles.open_round_of(team.id)
-        if round_ is not None:
-            open_now.append((team, round_))
+        for round_ in (svc.storage.cycles.open_round_of(team.id), svc.storage.cycles.open_pulse(team.id)):
+            if round_ is not None:
+                open_now.append((team, round_))
     if not open_now:
         await reply(update, t(language, "open_nothing"))
         return
@@ -103,11 +109,14 @@ async def private_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
     if kind == "source":
         await cycle_leader.source_typed(update, context, ref)
         return
+    if kind.startswith(("plan_", "pmr_date:")):
+        await plan_leader.text_typed(update, context, kind, ref)
+        return
     round_, problem = _usable(context, ref, update.effective_user.id)
     if round_ is None:
         svc.storage.awaiting.clear(update.effective_user.id)
         await reply(update, t(user_language(update, context), problem))
-    elif kind == "checkin" and round_.kind is RoundKind.ANALYSIS:
+    elif kind == "checkin" and round_.kind in CHECK_INS:
         await checkin.text_typed(update, context, round_)
     elif kind == "proposal" and round_.kind is RoundKind.PROPOSALS:
         await discussion_member.proposal_typed(update, context, round_)

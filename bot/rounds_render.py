@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from types import SimpleNamespace
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
@@ -12,7 +12,12 @@ from bot.charts import sources_chart
 from bot.common import Services
 from bot.i18n import Markup, escape, format_moment, t
 from bot.summary_render import analysis_caption, render_analysis, render_guide
+from bot.charts_trend import evaluation_chart
+from bot.evaluation_render import evaluation_caption, render_evaluation, render_pulse
 from flows.analysis import AnalysisSummary, Thresholds, summarise_analysis
+from flows.evaluation import summarise_evaluation
+from flows.plan import PLAN_CHOICES, Plan, PlanVote, adopted
+from flows.pulse import summarise_pulse
 from flows.checkin import FREE_TEXT
 from flows.cycle import CloseOutcome, Cycle, Round, RoundKind
 from flows.discussion import proposal_text, tally
@@ -80,8 +85,16 @@ def phase_messages(svc: Services, team: Team, cycle: Cycle, round_: Round | None
         rows = [(team.chat_id, text, link_button(t(language, "proposal_button"), round_link(svc, round_.id)))]
         for user_id, lang in leaders_to_tell(svc, team):
             rows.append((user_id, render_guide(conversation_guide(analysis), lang), None))
+    elif phase == "evalueren" and round_ is not None:
+        count = len(svc.storage.cycles.questions(round_.id))
+        text = t(language, "phase_evalueren", questions=count, minimum=svc.config.privacy.min_group_size, deadline=deadline)
+        rows = [(team.chat_id, text, link_button(t(language, "evalui_button"), round_link(svc, round_.id)))]
+        for user_id, lang in leaders_to_tell(svc, team):
+            rows.append((user_id, t(lang, "evalui_leader_hint"), None))
     else:
         rows = [(team.chat_id, t(language, f"phase_{phase}", team=team.name), None)]
+        if phase == "aanpakken":
+            rows += [(user_id, t(lang, "planui_leader_hint"), None) for user_id, lang in leaders_to_tell(svc, team)]
     return rows
 
 
@@ -93,10 +106,12 @@ def _recap(analysis: AnalysisSummary, language: str) -> Markup:
 # --- a round closes ----------------------------------------------------------------------------
 @dataclass
 class CloseMessages:
-    """The stored aggregates of a closed round and the outbox rows that announce them."""
+    """The stored aggregates of a closed round, the outbox rows that announce them, and the plan
+    after the team's vote on it (saved in the same transaction)."""
 
     summary: dict
     rows: list[tuple[int, str, dict | None, bytes | None]] = field(default_factory=list)
+    plan: Plan | None = None
 
 
 def close_messages(svc: Services, team: Team, round_: Round, outcome: CloseOutcome) -> CloseMessages:
@@ -115,6 +130,10 @@ def close_messages(svc: Services, team: Team, round_: Round, outcome: CloseOutco
             text, markup = proposals_screen(svc, team, round_, language)
             messages.rows.append((user_id, text, markup, None))
         return messages
+    if round_.kind is RoundKind.PLAN_VOTE:
+        return plan_vote_messages(svc, team, round_, released)
+    if round_.kind in (RoundKind.EVALUATION, RoundKind.PULSE):
+        return check_in_messages(svc, team, round_, released)
     summary = vote_summary(svc, round_, released)
     messages = CloseMessages(summary)
     for user_id, language in leaders_to_tell(svc, team):
@@ -188,3 +207,63 @@ def render_vote(svc: Services, team: Team, summary: dict, language: str) -> Mark
         text = proposal_text(SimpleNamespace(**result), language)
         lines.append(t(language, "vote_line", rank=rank, text=text, votes=result["votes"], about=Markup(about)))
     return t(language, "vote_results", team=team.name, voters=summary["voters"], lines=Markup("\n".join(lines)))
+
+
+def plan_vote_messages(svc: Services, team: Team, round_: Round, released: bool) -> CloseMessages:
+    """Count the team's vote on the plan; adopted by a majority of ALL members; counts only from the threshold."""
+    ballots = svc.storage.answers.responses(round_.id, "plan_ballot")
+    counts = {choice: sum(1 for b in ballots if b == choice) for choice in PLAN_CHOICES}
+    vote = PlanVote(counts["voor"], counts["tegen"], counts["onthouding"], svc.storage.teams.count(team.id))
+    plan = svc.storage.plans.get(round_.cycle_id)
+    plan.fire("count_votes", vote=vote)
+    shown = vote.voters >= svc.config.privacy.min_group_size
+    summary = {"adopted": adopted(plan), "voters": vote.voters, "members": vote.members, **(asdict(vote) if shown else {})}
+    messages = CloseMessages(summary, plan=plan)
+    key = "pv_adopted" if adopted(plan) else "pv_rejected"
+    group_language = svc.config.language
+    counts_text = lambda lang: t(lang, "pv_counts", voor=vote.voor, tegen=vote.tegen, onthouding=vote.onthouding, members=vote.members) if shown else t(lang, "pv_counts_hidden", voters=vote.voters, members=vote.members)
+    messages.rows.append((team.chat_id, t(group_language, key, team=team.name, counts=counts_text(group_language)), None, None))
+    for user_id, language in leaders_to_tell(svc, team):
+        text = t(language, key, team=team.name, counts=counts_text(language)) + "\n\n" + t(language, f"{key}_leader")
+        messages.rows.append((user_id, text, None, None))
+    return messages
+
+
+def check_in_messages(svc: Services, team: Team, round_: Round, released: bool) -> CloseMessages:
+    """The aggregates of an evaluation or a pulse, to the leaders (with the chart and a share button)."""
+    summary = check_in_summary(svc, team, round_)
+    messages = CloseMessages(summary.to_dict())
+    for user_id, language in leaders_to_tell(svc, team):
+        messages.rows += check_in_rows(user_id, language, team, round_, summary, with_share=released)
+    return messages
+
+
+def check_in_summary(svc: Services, team: Team, round_: Round):
+    """Evaluation or pulse aggregates, from the round's anonymous answers."""
+    questions = svc.storage.cycles.questions(round_.id)
+    scores = svc.storage.answers.responses(round_.id, "scores")
+    texts = [tuple(pair) for pair in svc.storage.answers.responses(round_.id, FREE_TEXT)]
+    privacy = svc.config.privacy
+    thresholds = Thresholds(privacy.min_group_size, privacy.min_group_size_free_text)
+    members = svc.storage.teams.count(team.id)
+    if round_.kind is RoundKind.PULSE:
+        return summarise_pulse(questions, scores, texts, members, thresholds)
+    measures = svc.storage.cycles.settings(round_.id).get("measures", [])
+    return summarise_evaluation(
+        questions, scores, texts, members, thresholds, released_analysis(svc, round_.cycle_id), measures,
+        svc.storage.plans.sick_leave(round_.cycle_id),
+    )
+
+
+def check_in_rows(chat_id: int, language: str, team: Team, round_: Round, summary, *, with_share: bool) -> list:
+    """An evaluation's or pulse's messages, and for an evaluation the chart (with the share button)."""
+    share = callback_keyboard([[(t(language, "share_button"), callbacks.encode("share", round_.id))]]) if with_share and summary.released else None
+    if round_.kind is RoundKind.PULSE:
+        texts = render_pulse(summary, language, team.name)
+        rows = [(chat_id, text, None, None) for text in texts]
+        rows[-1] = (chat_id, texts[-1], share, None)
+        return rows
+    rows = [(chat_id, text, None, None) for text in render_evaluation(summary, language, team.name)]
+    if summary.released:
+        rows.append((chat_id, evaluation_caption(summary, language), share, evaluation_chart(summary, language)))
+    return rows

@@ -129,5 +129,7 @@ def release_threshold(kind: RoundKind, min_group_size: int) -> int:
 
     Check-ins and votes need ``min_group_size``. Proposals are meant to be read by the whole team (they
     carry no author and are shown only after collection closes, shuffled), so one is enough to vote on.
+    The plan vote always closes: the team's decision must be known (adoption needs a majority of all
+    members anyway); its counts are shown only from ``min_group_size`` voters.
     """
-    return 1 if kind is RoundKind.PROPOSALS else min_group_size
+    return 1 if kind in (RoundKind.PROPOSALS, RoundKind.PLAN_VOTE) else min_group_size

@@ -132,6 +132,10 @@ class Teams:
             ).fetchone()
         return row[0]
 
+    def member_ids(self, team_id: int) -> list[int]:
+        """Everyone in the team (for private reminders; the leader never sees this list)."""
+        return [row[0] for row in self.db.execute("SELECT user_id FROM roster WHERE team_id = ? ORDER BY user_id", [team_id])]
+
     def leaders(self, team_id: int) -> list[int]:
         """The user ids of the team's leader and co-leaders (for private notices)."""
         rows = self.db.execute(

@@ -1,0 +1,60 @@
+"""The plan as people read it: messages with the budget, and the printable document."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from types import SimpleNamespace
+
+from bot.common import Services
+from bot.i18n import Markup
+from bot.plan_document import plan_pdf
+from bot.plan_render import render_plan
+from flows.cycle import Cycle, RoundKind
+from flows.discussion import proposal_text
+from flows.plan import Budget, Plan, PlanItem, budget, school_year
+from flows.team import Team
+
+
+def plan_budget(svc: Services, team: Team, plan: Plan) -> Budget:
+    """The plan's budget for the current school year."""
+    return budget(plan, team.pupils, school_year(dt.date.fromtimestamp(svc.now())), svc.config.funds)
+
+
+def source_labels(svc: Services, team: Team, language: str) -> dict[str, str]:
+    """Source keys to labels, for showing which sources a measure addresses."""
+    return {s.key: s.label(language) for s in svc.storage.cycles.sources(team.id)}
+
+
+def plan_messages(svc: Services, team: Team, plan: Plan, language: str) -> list[Markup]:
+    """The plan as readable messages."""
+    released = plan.vote is None or plan.vote.voters >= svc.config.privacy.min_group_size
+    return render_plan(plan, plan_budget(svc, team, plan), team.name, language, source_labels(svc, team, language), released)
+
+
+def plan_document(svc: Services, team: Team, plan: Plan, language: str) -> bytes:
+    """The plan as a printable PDF."""
+    released = plan.vote is None or plan.vote.voters >= svc.config.privacy.min_group_size
+    day = dt.date.fromtimestamp(svc.now())
+    return plan_pdf(plan, plan_budget(svc, team, plan), team.name, language, source_labels(svc, team, language), released, day)
+
+
+def document_name(team: Team) -> str:
+    """A file name a school leader recognises."""
+    slug = re.sub(r"[^A-Za-z0-9]+", "-", team.name).strip("-")[:40] or "team"
+    return f"werkdrukplan-{slug}.pdf"
+
+
+
+
+def initial_plan(svc: Services, cycle: Cycle) -> Plan:
+    """A new plan from the vote's top three proposals (empty when there was no released vote)."""
+    vote = svc.storage.cycles.last_round(cycle.id, RoundKind.VOTE)
+    stored = svc.storage.answers.summary(vote.id) if vote else None
+    items = []
+    if stored and stored[0]:
+        for result in stored[1]["results"][:3]:
+            if result["votes"] > 0:
+                title = proposal_text(SimpleNamespace(**result), svc.config.language)
+                items.append(PlanItem(title, list(result["sources"])))
+    return Plan(items)
