@@ -24,10 +24,12 @@ async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
     default = services.config.language if services else "nl"
     user = update.effective_user
     language = language_of(user.language_code if user else None, default)
+    if update.callback_query:
+        try:  # the handler may have answered the query already; then Telegram refuses a second answer
+            await update.callback_query.answer()
+        except TelegramError:
+            pass
     try:
-        if update.callback_query:
-            await update.callback_query.answer(t(language, "error")[:200])
-        else:
-            await send(context.bot, update.effective_chat.id, t(language, "error"))
+        await send(context.bot, update.effective_chat.id, t(language, "error"))
     except TelegramError:
         log.warning("could not tell the user about the error")

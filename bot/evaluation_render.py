@@ -181,9 +181,10 @@ def format_day(day: str, language: str) -> str:
 
 
 def _row(point: TrendPoint, language: str) -> str:
-    values = dict(day=format_day(point.day, language), kind=t(language, f"trend_kind_{point.kind}"), respondents=point.respondents,
+    kind = t(language, f"trend_kind_{point.kind}")
+    values = dict(day=format_day(point.day, language), kind=kind, respondents=point.respondents,
                   often=percent(point.nea_often, language), high=percent(point.high_workload, language))
-    if point.label.strip():
+    if point.label.strip() and point.label.strip().casefold() != kind.casefold():  # a label that only repeats the kind is left out
         return t(language, "trend_row_labelled", label=user_text(_cut(point.label, MAX_CAPTION_LABEL)), **values)
     return t(language, "trend_row", **values)
 

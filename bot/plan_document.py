@@ -208,6 +208,13 @@ def _paragraph(pdf: FPDF, text: str, size: float = 9.5, bold: bool = False, heig
     pdf.multi_cell(0, height, text, new_x="LMARGIN", new_y="NEXT")
 
 
+def _heading(pdf: FPDF, text: str) -> None:
+    """A section heading, never alone at the bottom of a page."""
+    if pdf.get_y() > pdf.page_break_trigger - 25:
+        pdf.add_page()
+    _paragraph(pdf, text, 12, bold=True, height=7)
+
+
 def plan_pdf(plan: Plan, budget: Budget, team_name: str, language: str, sources: dict[str, str] | None = None,
              vote_released: bool = True, generated_on: dt.date | None = None, compress: bool = True) -> bytes:
     """The plan as a printable A4 PDF (landscape, so the six columns stay readable)."""
@@ -234,13 +241,13 @@ def plan_pdf(plan: Plan, budget: Budget, team_name: str, language: str, sources:
     pdf.ln(2)
     _paragraph(pdf, cover(doc.intro), 9)
     pdf.ln(4)
-    _paragraph(pdf, cover(doc.measures_heading), 12, bold=True, height=7)
+    _heading(pdf, cover(doc.measures_heading))
     if doc.no_items:
         _paragraph(pdf, cover(doc.no_items))
     else:
         _table(pdf, [cover(text) for text in doc.header], [[cover(text) for text in row] for row in doc.rows])
     pdf.ln(5)
-    _paragraph(pdf, cover(doc.budget_heading), 12, bold=True, height=7)
+    _heading(pdf, cover(doc.budget_heading))
     for line in doc.budget:
         _paragraph(pdf, cover(line))
     for line in doc.warnings:
@@ -248,7 +255,7 @@ def plan_pdf(plan: Plan, budget: Budget, team_name: str, language: str, sources:
         _paragraph(pdf, cover(f"{_text(doc.language, 'plan_pdf_warning')} {line}"), bold=True)
         pdf.set_text_color(0)
     pdf.ln(4)
-    _paragraph(pdf, cover(doc.decisions_heading), 12, bold=True, height=7)
+    _heading(pdf, cover(doc.decisions_heading))
     for line in doc.decisions:
         _paragraph(pdf, cover(line))
     return bytes(pdf.output())

@@ -49,7 +49,7 @@ async def button(update: Update, context: ContextTypes.DEFAULT_TYPE, press: Call
         )
         await edit(update, t(language, "pv_ballot_confirm", choice=label), keyboard)
     elif press.action == "pv_send" and choice is not None:
-        stored = svc.storage.answers.submit(round_.id, user_id, [("pv_ballot", PLAN_CHOICES[choice])])
-        await edit(update, t(language, "plan_ballot_thanks" if stored else "pv_ballot_already"))
+        stored = svc.storage.answers.submit(round_.id, user_id, [("plan_ballot", PLAN_CHOICES[choice])])
+        await edit(update, t(language, "pv_ballot_thanks" if stored else "pv_ballot_already"))
     else:
         await edit(update, t(language, "pv_ballot", members=svc.storage.teams.count(round_.team_id)), _choices(round_, language))

@@ -110,7 +110,6 @@ async def check_in(sandbox, user, url, answers):
 
 async def leader_moves_on(sandbox, leader, expect_confirm="Doorgaan?"):
     """/volgende, then confirm; returns the confirmation's edited text."""
-    ask = await say(sandbox, leader, "/volgende")
-    assert expect_confirm in ask.text, ask.text
+    ask = await say(sandbox, leader, "/volgende", contains=expect_confirm)
     done = await press(sandbox, leader, ask.message, "v1:next_go:")
     return done["text"]

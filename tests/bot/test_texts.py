@@ -64,3 +64,17 @@ def test_callback_round_trip():
     press = decode(data)
     assert press.action == "leave_yes" and press.args == (2**62,)
     assert decode("v1:leave").args == ()
+
+
+def test_every_text_key_in_the_code_exists():
+    """Each literal key the code passes to t() is in both catalogues (a typo would crash a handler)."""
+    import pathlib
+
+    root = pathlib.Path(__file__).resolve().parents[2] / "bot"
+    keys = set()
+    for path in root.glob("*.py"):
+        keys |= set(re.findall(r"\bt\(\s*\w+,\s*\"([a-z0-9_]+)\"", path.read_text(encoding="utf-8")))
+    assert len(keys) > 100
+    for language in ("nl", "en"):
+        missing = sorted(keys - set(catalogue(language)))
+        assert not missing, f"{language}: {missing}"

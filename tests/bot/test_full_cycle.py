@@ -1,0 +1,158 @@
+"""End to end: a team through all four phases and one pulse - the plan adopted by a majority of the
+members, the evaluation compared with the analysis - then the trend."""
+
+from __future__ import annotations
+
+import re
+
+from tests.bot.cycle_helpers import check_in, form_team, leader_moves_on, press, round_url, say, start_cycle
+from tests.bot.test_cycle import propose, vote
+
+KEEP = ["administratie en registratie"]
+# nea_hard, nea_much, nea_fast, administratie, influence, free_cause, free_help
+ANALYSIS = [
+    [4, 4, 3, 3, 2, None, None],  # mean 3.67: high
+    [3, 3, 3, 2, 2, None, None],  # 3.0: high
+    [3, 2, 3, 2, 3, None, None],  # 2.67: high
+    [2, 2, 2, 1, 3, None, None],  # 2.0
+    [4, 3, 2, 3, 1, None, None],  # 3.0: high
+    [1, 2, 1, 0, 4, None, None],  # 1.33
+]  # high workload 4/6 = 67%
+# eval_support, eval_influence, eval_discuss, nea_hard, nea_much, nea_fast, measure 1, measure 2, free_eval
+EVALUATION = [
+    [3, 3, 3, 2, 2, 2, 3, 2, None],  # mean 2.0
+    [3, 2, 3, 3, 2, 2, 3, 1, None],  # 2.33
+    [2, 2, 3, 3, 3, 3, 2, 1, None],  # 3.0: high
+    [3, 3, 2, 1, 2, 1, 3, 2, None],  # 1.33
+    [3, 2, 3, 2, 2, 1, 3, 1, None],  # 1.67
+    [2, 3, 3, 1, 1, 1, 2, 3, None],  # 1.0
+]  # high workload 1/6 = 17%
+
+
+async def fill_item(sandbox, leader, overview, number, fields):
+    """Press ✏️ on a measure, then type its fields as the bot asks for them."""
+    data = next(b["callback_data"] for row in overview["reply_markup"]["inline_keyboard"] for b in row if b["text"] == f"✏️ {number}")
+    item = await press(sandbox, leader, overview, data)
+    asked = await press(sandbox, leader, item, "v1:plan_field:")
+    assert "doel" in asked["text"]
+    reply = None
+    for value in fields:
+        reply = await say(sandbox, leader, value)
+    return reply
+
+
+async def test_all_four_phases_and_a_pulse(sandbox, running_bot):
+    """Analyse, discuss, a plan adopted by 4 of 7 members with the PMR's consent, the evaluation against the analysis, a pulse, the trend."""
+    leader, members, group = await form_team(sandbox, running_bot, ["Anna", "Bram", "Chris", "Dewi", "Eva", "Fleur"])
+    everyone = [leader, *members]
+    await say(sandbox, leader, "/leerlingen 212")
+
+    # 1. Analyseren.
+    url = round_url(await start_cycle(sandbox, leader, group, keep_sources=KEEP))
+    for user, answers in zip(everyone, ANALYSIS):
+        await check_in(sandbox, user, url, answers)
+    mark = sandbox.mark()
+    await leader_moves_on(sandbox, leader)
+    bespreken = await sandbox.wait_for_message(group.id, since=mark, contains="Fase 2: bespreken")
+
+    # 2. Bespreken: two proposals, five votes.
+    proposals_url = round_url(bespreken)
+    await propose(sandbox, members[0], proposals_url, catalogue="onderwijsassistent", source="administratie en registratie")
+    await propose(sandbox, members[1], proposals_url, own_words="Vaste mailmomenten voor ouders")
+    mark = sandbox.mark()
+    await leader_moves_on(sandbox, leader)
+    screen = await sandbox.wait_for_message(leader.id, since=mark, contains="De voorstellen van team")
+    mark = sandbox.mark()
+    await press(sandbox, leader, screen.message, "v1:vote_open:")
+    vote_url = round_url(await sandbox.wait_for_message(group.id, since=mark, contains="Stemmen"))
+    for user in everyone[:5]:
+        await vote(sandbox, user, vote_url, ["onderwijsassistent", "onderwijsassistent", "Vaste mailmomenten voor ouders"])
+    mark = sandbox.mark()
+    await leader_moves_on(sandbox, leader)
+    await sandbox.wait_for_message(group.id, since=mark, contains="Fase 3: aanpakken")
+    await sandbox.wait_for_message(leader.id, since=mark, contains="Stuur /plan")
+
+    # 3. Aanpakken: the plan from the top proposals, filled in, over budget, put to the team.
+    overview = await say(sandbox, leader, "/plan", contains="Tik op ✏️")
+    assert "onderwijsassistent" in overview.text and "Vaste mailmomenten voor ouders" in overview.text
+    mark = sandbox.mark()
+    await fill_item(sandbox, leader, overview.message, 1, ["Minder administratie bij leerkrachten", "Elke leerkracht 2 uur per week minder administratie", "Onderwijsassistent neemt registraties over", "Directie en IB", "50000"])
+    overview = await sandbox.wait_for_message(leader.id, since=mark, contains="Tik op ✏️")
+    mark = sandbox.mark()
+    await fill_item(sandbox, leader, overview.message, 2, ["Rust na schooltijd", "Geen ouderberichten na 17 uur", "Afspraken in de nieuwsbrief", "Teamleider", "€ 10.000"])
+    overview = await sandbox.wait_for_message(leader.id, since=mark, contains="Tik op ✏️")
+    plan_text = "\n".join(m.text for m in sandbox.sent_messages(leader.id) if m.call_index >= mark)
+    assert "55.281" in plan_text  # 212 pupils x EUR 260.76 (2022/23, the newest known rate)
+    assert "60.000" in plan_text and "⚠️" in plan_text
+    mark = sandbox.mark()
+    await press(sandbox, leader, overview.message, "v1:plan_submit:")
+    plan_vote_url = round_url(await sandbox.wait_for_message(group.id, since=mark, contains="Stem over het plan"))
+
+    # The team votes: 4 for, 1 against, 1 abstains - a majority of the 7 members.
+    for user, choice in zip(everyone, (0, 0, 0, 0, 1, 2)):
+        mark = sandbox.mark()
+        await sandbox.open_deep_link(user, plan_vote_url)
+        ballot = await sandbox.wait_for_message(user.id, since=mark, contains="Wat vind jij van dit plan?")
+        confirm = await press(sandbox, user, ballot.message, f"v1:pv:{plan_vote_url.rsplit('_', 1)[1]}:{choice}")
+        assert "anoniem" in (await press(sandbox, user, confirm, "v1:pv_send:"))["text"]
+    mark = sandbox.mark()
+    await leader_moves_on(sandbox, leader)
+    adopted = await sandbox.wait_for_message(group.id, since=mark, contains="aangenomen")
+    assert "voor 4 · tegen 1 · onthouding 1 (van 7 leden)" in adopted.text
+
+    # The PMR consents; the plan goes out as text and as a document.
+    overview = await say(sandbox, leader, "/plan", contains="noteer hier het besluit")
+    ask_date = await press(sandbox, leader, overview.message, "v1:pmr:")
+    mark = sandbox.mark()
+    await say(sandbox, leader, "12-03-2027", contains="ingestemd")
+    document = await sandbox.wait_for(lambda c: c.method == "sendDocument" and c.ok and c.params["chat_id"] == group.id, since=mark)
+    pdf = next(m for m in sandbox.sent_messages(group.id) if m.call_index == document.index).document
+    assert pdf.content.startswith(b"%PDF") and pdf.filename.endswith(".pdf")
+    assert ask_date
+
+    # 4. Evalueren, with the sick-leave figures.
+    mark = sandbox.mark()
+    await leader_moves_on(sandbox, leader)
+    evalueren = await sandbox.wait_for_message(group.id, since=mark, contains="Fase 4: evalueren")
+    assert "9 vragen" in evalueren.text
+    assert "4,8%" in (await say(sandbox, leader, "/verzuim 6,5 4,8", contains="Genoteerd")).text
+    evaluation_url = round_url(evalueren)
+    for user, answers in zip(everyone, EVALUATION):
+        await check_in(sandbox, user, evaluation_url, answers)
+    mark = sandbox.mark()
+    await leader_moves_on(sandbox, leader)
+    await sandbox.wait_for(lambda c: c.method == "sendPhoto" and c.ok and c.params["chat_id"] == leader.id, since=mark)
+    closed = await sandbox.wait_for_message(group.id, since=mark, contains="is afgerond")
+    evaluation = "\n".join(m.text for m in sandbox.sent_messages(leader.id) if m.call_index >= mark)
+    assert "bij de analyse 67% → nu 17%" in evaluation  # high workload: analysis 4/6, evaluation 1/6
+    assert "goed bezig" in evaluation and "onderwijsassistent: geholpen" in evaluation
+    assert "6,5% → 4,8%" in evaluation
+    assert closed.text
+
+    # A pulse between cycles: four answer, a reminder reaches only those who did not, then it closes.
+    choose = await say(sandbox, leader, "/puls")
+    mark = sandbox.mark()
+    await press(sandbox, leader, choose.message, "v1:pulse:1:30")
+    pulse_url = round_url(await sandbox.wait_for_message(group.id, since=mark, contains="werkdrukpeiling"))
+    for user, answers in zip(everyone[:5], ([3, 3, 2, None], [2, 2, 2, "Rustiger"], [3, 2, 2, None], [1, 2, 1, None], [2, 1, 1, None])):
+        await check_in(sandbox, user, pulse_url, answers)
+    pulse_round = running_bot.storage.cycles.open_pulse(running_bot.storage.teams.by_chat(group.id).id)
+    running_bot.fake_now = pulse_round.closes_at - 2 * 24 * 3600 + 1
+    mark = sandbox.mark()
+    await running_bot.run_deadline_scan()
+    reminder = await sandbox.wait_for_message(everyone[5].id, since=mark, contains="Herinnering")
+    assert reminder.buttons[0]["url"] == pulse_url
+    reminded = {m.chat_id for m in sandbox.sent_messages() if m.call_index >= mark and "Herinnering" in m.text}
+    assert reminded == {everyone[5].id}
+    running_bot.fake_now = pulse_round.closes_at + 1
+    mark = sandbox.mark()
+    await running_bot.run_deadline_scan()
+    pulse_summary = await sandbox.wait_for_message(leader.id, since=mark, contains="5 van de 7")
+    assert pulse_summary.text
+
+    # The trend: analysis, evaluation and pulse, in text and as a chart.
+    mark = sandbox.mark()
+    trend = await say(sandbox, leader, "/trend")
+    await sandbox.wait_for(lambda c: c.method == "sendPhoto" and c.ok, since=mark)
+    assert len(re.findall(r"67%|17%", trend.text)) >= 2
+    sandbox.assert_no_violations()
