@@ -28,7 +28,7 @@ ACTIONS = frozenset(
         "pmr", "pmr_today", "pv", "pv_send", "pv_back", "pulse",
     }
 )
-_CODE_RE = re.compile(r"^v1:([a-z_]{1,20})((?::-?\d{1,19}){0,4})$")
+_CODE_RE = re.compile(r"v1:([a-z_]{1,20})((?::-?\d{1,15}){0,4})")
 
 
 @dataclass(frozen=True)
@@ -53,7 +53,7 @@ def decode(data: str | None) -> Callback | None:
     """The button press in ``data``, or None when it is not one of ours."""
     if not data or len(data.encode("utf-8", "replace")) > MAX_BYTES:
         return None
-    match = _CODE_RE.match(data)
+    match = _CODE_RE.fullmatch(data)
     if not match or match.group(1) not in ACTIONS:
         return None
     args = tuple(int(part) for part in match.group(2).split(":")[1:])

@@ -21,22 +21,31 @@ def close_due_rounds(svc: Services) -> int:
     send due reminders, open due pulses, expire drafts. Returns how many rounds were closed."""
     closed = 0
     for round_ in svc.storage.cycles.due_rounds(svc.now()):
-        team = svc.storage.teams.get(round_.team_id)
-        if team is None:
-            continue
-        if round_.kind is RoundKind.PULSE:
-            engine.close_pulse(svc, team, round_)
-            closed += 1
-            continue
-        current = svc.storage.cycles.open_round_of(round_.team_id)
-        if current is None or current.id != round_.id:
-            continue
-        engine.move_on(svc, team, accept_without_results=True)
-        closed += 1
-    pulse.send_reminders(svc)
-    pulse.open_due_pulses(svc)
+        try:  # one team's trouble must not hold up every other team's deadlines
+            closed += _close_due(svc, round_)
+        except Exception:
+            log.exception("closing round %s at its deadline failed", round_.id)
+    for task in (pulse.send_reminders, pulse.open_due_pulses):
+        try:
+            task(svc)
+        except Exception:
+            log.exception("%s failed", task.__name__)
     svc.storage.answers.expire_drafts(svc.now())
     return closed
+
+
+def _close_due(svc: Services, round_) -> int:
+    team = svc.storage.teams.get(round_.team_id)
+    if team is None:
+        return 0
+    if round_.kind is RoundKind.PULSE:
+        engine.close_pulse(svc, team, round_)
+        return 1
+    current = svc.storage.cycles.open_round_of(round_.team_id)
+    if current is None or current.id != round_.id:
+        return 0
+    engine.move_on(svc, team, accept_without_results=True)
+    return 1
 
 
 async def scan_job(context: ContextTypes.DEFAULT_TYPE) -> None:

@@ -14,6 +14,7 @@ from bot.common import Services, edit, reply, services, user_language
 from bot.i18n import Markup, escape, t
 from bot.rounds_render import released_analysis
 from flows.catalogue import Source
+from storage.answers import scrub_wal
 from flows.cycle import Round
 from flows.discussion import MAX_PROPOSAL_TEXT, add_vote, catalogue, clean_proposal, proposal_text, valid_ballot, votes_used
 
@@ -93,6 +94,7 @@ def _store_proposal(svc: Services, round_: Round, user_id: int, draft: dict, sou
         svc.storage.proposals.add(round_.id, draft["text"], draft.get("catalogue"), source)
         svc.storage.answers.note_participation(round_.id, user_id)
         svc.storage.answers.delete_draft(round_.id, user_id)
+    scrub_wal(svc.storage.db)
 
 
 async def proposal_typed(update: Update, context: ContextTypes.DEFAULT_TYPE, round_: Round) -> None:

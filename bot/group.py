@@ -91,11 +91,12 @@ async def post_invite(context: ContextTypes.DEFAULT_TYPE, team_id: int) -> None:
     storage = services(context).storage
     team = storage.teams.get(team_id)
     code = new_invite_code()
-    storage.teams.renew_invite(team.id, invite_hash(code))
     language = team_language(context)
     text = t(language, "invite_renewed", team=team.name) + "\n\n" + t(language, "join_message", team=team.name)
     sent = await send(context.bot, team.chat_id, text, join_keyboard(context, language, code))
-    storage.teams.set_invite_message(team.id, sent.message_id)
+    with storage.atomic():  # only once the new link is in the group does the old one stop working
+        storage.teams.renew_invite(team.id, invite_hash(code))
+        storage.teams.set_invite_message(team.id, sent.message_id)
 
 
 async def appoint_co_leader(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:

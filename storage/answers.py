@@ -15,6 +15,16 @@ import sqlite_utils
 DRAFT_LIFETIME = 14 * 24 * 3600
 
 
+def scrub_wal(db: sqlite_utils.Database) -> None:
+    """Copy the write-ahead log into the database and truncate it.
+
+    A deleted draft (keyed by the member) and the commit that moved it into the answers would
+    otherwise linger as old page images in the -wal file; secure_delete only blanks the main file.
+    A checkpoint that is blocked by a reader is retried after the next submission.
+    """
+    db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+
+
 class Answers:
     """Everything a round collects, kept apart by design."""
 
@@ -81,6 +91,7 @@ class Answers:
                 self.db.execute("DELETE FROM drafts WHERE round_id = ? AND user_id = ?", [round_id, user_id])
         except sqlite3.IntegrityError:
             return False
+        scrub_wal(self.db)
         return True
 
     def responses(self, round_id: int, part: str) -> list:
@@ -96,7 +107,7 @@ class Answers:
     def save_summary(self, round_id: int, kind: str, released: bool, payload: dict) -> None:
         """Keep the aggregates released when a round closed (computed once)."""
         self.db.execute(
-            "INSERT OR REPLACE INTO summaries (round_id, kind, released, payload) VALUES (?, ?, ?, ?)",
+            "INSERT INTO summaries (round_id, kind, released, payload) VALUES (?, ?, ?, ?)",
             [round_id, kind, int(released), json.dumps(payload)],
         )
 

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import sqlite_utils
 
-from storage.answers import Answers
+from storage.answers import Answers, scrub_wal
 from storage.awaiting import Awaiting
 from storage.cycles import Cycles
 from storage.migrations import migrate
@@ -58,7 +58,8 @@ class Storage:
         return self.db.atomic()
 
     def close(self) -> None:
-        """Close the connection."""
+        """Fold the write-ahead log into the database (leaving no old page images) and close."""
+        scrub_wal(self.db)
         self.db.close()
 
     def integrity_ok(self) -> bool:

@@ -184,5 +184,8 @@ def m003_plan_evaluation_pulse(db: sqlite_utils.Database) -> None:
         );
         CREATE INDEX reminders_due ON reminders(done, due_at);
         ALTER TABLE rounds ADD COLUMN opened_on TEXT;
+        ALTER TABLE roster ADD COLUMN since INTEGER NOT NULL DEFAULT 0;
+        CREATE UNIQUE INDEX one_open_cycle_round_per_team ON rounds(team_id) WHERE state = 'open' AND cycle_id IS NOT NULL;
+        CREATE UNIQUE INDEX one_open_pulse_per_team ON rounds(team_id) WHERE state = 'open' AND kind = 'pulse';
         """
     )

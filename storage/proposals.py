@@ -38,12 +38,14 @@ class Proposals:
                     sources.append(source)
                 self.db.execute("UPDATE proposals SET sources = ? WHERE id = ?", [json.dumps(sources), row[0]])
                 return row[0]
-        proposal_id = secrets.randbelow(2**31 - 1) + 1
-        self.db.execute(
-            "INSERT INTO proposals (id, round_id, text, catalogue_key, sources) VALUES (?, ?, ?, ?, ?)",
-            [proposal_id, round_id, text, catalogue_key, json.dumps([source] if source else [])],
-        )
-        return proposal_id
+        while True:  # a random id (so id order says nothing about who proposed when); retry on a collision
+            proposal_id = secrets.randbelow(2**31 - 1) + 1
+            cursor = self.db.execute(
+                "INSERT OR IGNORE INTO proposals (id, round_id, text, catalogue_key, sources) VALUES (?, ?, ?, ?, ?)",
+                [proposal_id, round_id, text, catalogue_key, json.dumps([source] if source else [])],
+            )
+            if cursor.rowcount == 1:
+                return proposal_id
 
     def of_round(self, round_id: int) -> list[Proposal]:
         """The round's proposals that were not merged into another, in random-id order."""

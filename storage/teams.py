@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import time
 
 import sqlite_utils
 
@@ -99,26 +100,32 @@ class Teams:
     def join(self, team_id: int, user_id: int, role: Role = Role.MEMBER) -> bool:
         """Add ``user_id`` to the team; False when already in it (the role is kept)."""
         cursor = self.db.execute(
-            "INSERT OR IGNORE INTO roster (team_id, user_id, role) VALUES (?, ?, ?)", [team_id, user_id, role]
+            "INSERT OR IGNORE INTO roster (team_id, user_id, role, since) VALUES (?, ?, ?, ?)",
+            [team_id, user_id, role, time.time_ns()],
         )
         return cursor.rowcount == 1
 
     def set_role(self, team_id: int, user_id: int, role: Role) -> None:
         """Give a person in the team a role, adding them to the roster when needed."""
         self.db.execute(
-            "INSERT INTO roster (team_id, user_id, role) VALUES (?, ?, ?) "
-            "ON CONFLICT(team_id, user_id) DO UPDATE SET role = excluded.role",
-            [team_id, user_id, role],
+            "INSERT INTO roster (team_id, user_id, role, since) VALUES (?, ?, ?, ?) "
+            "ON CONFLICT(team_id, user_id) DO UPDATE SET role = excluded.role, since = excluded.since",
+            [team_id, user_id, role, time.time_ns()],
         )
 
     def leave(self, team_id: int, user_id: int, outcome: LeaveOutcome) -> None:
-        """Remove ``user_id`` from the roster; on a hand-over the longest-standing co-leader leads."""
+        """Remove ``user_id`` from the roster (and their drafts in the team's rounds); on a hand-over the
+        longest-serving co-leader leads."""
         with self.db.atomic():
             self.db.execute("DELETE FROM roster WHERE team_id = ? AND user_id = ?", [team_id, user_id])
+            self.db.execute(
+                "DELETE FROM drafts WHERE user_id = ? AND round_id IN (SELECT id FROM rounds WHERE team_id = ?)", [user_id, team_id]
+            )
+            self.db.execute("DELETE FROM awaiting WHERE user_id = ?", [user_id])
             if outcome is LeaveOutcome.LEFT_AND_HANDED_OVER:
                 self.db.execute(
                     "UPDATE roster SET role = ? WHERE team_id = ? AND user_id = "
-                    "(SELECT user_id FROM roster WHERE team_id = ? AND role = ? ORDER BY user_id LIMIT 1)",
+                    "(SELECT user_id FROM roster WHERE team_id = ? AND role = ? ORDER BY since, user_id LIMIT 1)",
                     [Role.LEADER, team_id, team_id, Role.CO_LEADER],
                 )
 

@@ -59,10 +59,12 @@ def test_foreign_callback_data_is_rejected(data):
 
 def test_callback_round_trip():
     """Our own codes decode to what was encoded and fit in 64 bytes."""
-    data = encode("leave_yes", 2**62)
+    data = encode("leave_yes", 10**14, -5)
     assert len(data.encode()) <= 64
     press = decode(data)
-    assert press.action == "leave_yes" and press.args == (2**62,)
+    assert press.action == "leave_yes" and press.args == (10**14, -5)
+    assert decode("v1:open_round:9999999999999999999") is None  # beyond SQLite's integers
+    assert decode("v1:leave:1\n") is None
     assert decode("v1:leave").args == ()
 
 

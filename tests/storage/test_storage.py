@@ -119,3 +119,20 @@ def test_deleting_a_team_cascades(tmp_path):
     except sqlite3.IntegrityError:
         pass
     storage.close()
+
+
+def test_a_submitted_draft_leaves_no_trace_in_the_wal(tmp_path):
+    """After submitting, neither the database nor its write-ahead log still holds the member's draft."""
+    storage = Storage(tmp_path / "w.db")
+    team = storage.teams.register(-1, "T", 1, "h")
+    cycle = storage.cycles.start(team.id, "analyseren")
+    round_ = storage.cycles.open_round(cycle, "analysis")
+    marker = "UNIQUE-DRAFT-MARKER-4711"
+    storage.answers.save_draft(round_.id, 42, {"answers": {"free_cause": marker}}, now=0)
+    assert storage.answers.submit(round_.id, 42, [("scores", {"nea_hard": 4})])
+    wal = tmp_path / "w.db-wal"
+    for path in (tmp_path / "w.db", wal):
+        if path.exists():
+            assert marker.encode() not in path.read_bytes()
+    assert storage.answers.participants(round_.id) == 1
+    storage.close()
