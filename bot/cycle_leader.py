@@ -3,6 +3,8 @@ status, move on, set deadlines, share summaries, merge proposals and open the vo
 
 from __future__ import annotations
 
+import zlib
+
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.ext import ContextTypes
 
@@ -12,7 +14,7 @@ from bot.common import Services, edit, is_private, reply, services, user_languag
 from bot.i18n import Markup, escape, t
 from bot.rounds_render import deadline_text, leaders_to_tell, proposals_screen
 from flows.catalogue import MAX_SOURCES, custom_source, default_sources
-from flows.cycle import PHASES, CloseOutcome, RoundKind
+from flows.cycle import CYCLE_STATES, PHASES, CloseOutcome, RoundKind, release_threshold
 from flows.deadlines import DEADLINE_CHOICES, deadline_after
 from flows.discussion import Step, proposal_text
 from flows.team import LEADING_ROLES, Action, Team, may
@@ -76,9 +78,9 @@ async def cycle_button(update: Update, context: ContextTypes.DEFAULT_TYPE, press
     await query.answer()
     action, args = press.action, press.args
     phase_index = args[1] if len(args) > 1 and 0 <= args[1] < len(PHASES) else 0
-    if action == "src_del" and len(args) == 2:
+    if action == "src_del" and len(args) == 3:
         sources = svc.storage.cycles.sources(team.id)
-        if 0 <= args[1] < len(sources) and len(sources) > 1:
+        if 0 <= args[1] < len(sources) and len(sources) > 1 and source_check(sources[args[1]]) == args[2]:
             del sources[args[1]]
             svc.storage.cycles.save_sources(team.id, sources)
         await edit(update, *sources_editor(svc, team, language))
@@ -102,11 +104,16 @@ def sources_editor(svc: Services, team: Team, language: str) -> tuple[Markup, In
     """The team's sources of workload, each removable, with add / default list / done."""
     sources = svc.storage.cycles.sources(team.id)
     lines = Markup("\n".join(f"{i}. {escape(s.label(language))}" for i, s in enumerate(sources, 1)))
-    rows = [[(f"✖ {i}. {s.label(language)[:28]}", encode("src_del", team.id, i - 1))] for i, s in enumerate(sources, 1)]
+    rows = [[(f"✖ {i}. {s.label(language)[:28]}", encode("src_del", team.id, i - 1, source_check(s)))] for i, s in enumerate(sources, 1)]
     extra = [(t(language, "source_add_button"), encode("src_add", team.id))] if len(sources) < MAX_SOURCES else []
     rows.append(extra + [(t(language, "source_reset_button"), encode("src_reset", team.id))])
     rows.append([(t(language, "source_done_button"), encode("src_ok", team.id, 0))])
     return t(language, "sources_editor", count=len(sources), sources=lines), _keyboard(rows)
+
+
+def source_check(source) -> int:
+    """A short checksum of a source's key: a stale or doubled ✖ press cannot remove another source."""
+    return zlib.crc32(source.key.encode()) & 0xFFFF
 
 
 def deadline_keyboard(language: str, action: str, *args: int) -> InlineKeyboardMarkup:
@@ -157,10 +164,13 @@ async def show_status(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
         await reply(update, status_text(services(context), team, user_language(update, context)))
 
 
-def _step_key(svc: Services, team: Team) -> tuple[int, int]:
+def _step_key(svc: Services, team: Team) -> tuple[int, int, int]:
+    """What the leader is confirming: the cycle, its open round and its phase (a double tap or an old
+    confirmation no longer matches once the step was taken)."""
     cycle = svc.storage.cycles.current(team.id)
     round_ = svc.storage.cycles.open_round_of(team.id)
-    return (cycle.id if cycle else 0), (round_.id if round_ else 0)
+    phase = CYCLE_STATES.index(cycle.state) if cycle else 0
+    return (cycle.id if cycle else 0), (round_.id if round_ else 0), phase
 
 
 async def move_on(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -173,20 +183,23 @@ async def move_on(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     if cycle is None:
         await reply(update, t(language, "status_no_cycle", team=team.name))
         return
-    cycle_id, round_id = _step_key(svc, team)
-    round_ = svc.storage.cycles.round(round_id) if round_id else None
+    key = _step_key(svc, team)
+    round_ = svc.storage.cycles.round(key[1]) if key[1] else None
+    wait = [(t(language, "next_wait_button"), encode("next_wait", team.id))]
     if round_ is not None:
         done = engine.answers_in(svc, round_)
-        needed = 1 if round_.kind is RoundKind.PROPOSALS else svc.config.privacy.min_group_size
+        needed = release_threshold(round_.kind, svc.config.privacy.min_group_size)
         if done < needed:
             text = t(language, f"next_too_few_{round_.kind.value}", done=done, needed=needed)
-            rows = [[(t(language, "next_close_empty_button"), encode("next_empty", team.id, cycle_id, round_id))], [(t(language, "next_wait_button"), encode("next_wait", team.id))]]
+            rows = [[(t(language, "next_close_empty_button"), encode("next_empty", team.id, *key[:2]))], wait]
             await reply(update, text, _keyboard(rows))
             return
         text = t(language, f"next_close_{round_.kind.value}", done=done)
+    elif engine.planned_step(svc, team) is Step.OPEN_VOTE:
+        text = t(language, "next_open_vote")
     else:
         text = t(language, f"next_from_{cycle.state}")
-    rows = [[(t(language, "next_go_button"), encode("next_go", team.id, cycle_id, round_id))], [(t(language, "next_wait_button"), encode("next_wait", team.id))]]
+    rows = [[(t(language, "next_go_button"), encode("next_go", team.id, *key))], wait]
     await reply(update, text, _keyboard(rows))
 
 
@@ -201,7 +214,9 @@ async def move_on_button(update: Update, context: ContextTypes.DEFAULT_TYPE, pre
     if press.action == "next_wait":
         await edit(update, t(language, "next_waiting"))
         return
-    if len(press.args) != 3 or tuple(press.args[1:]) != _step_key(svc, team) or press.args[1] == 0:
+    current = _step_key(svc, team)
+    seen = tuple(press.args[1:])
+    if current[0] == 0 or seen not in (current, current[:2]) or (press.action == "next_go") != (len(seen) == 3):
         await edit(update, t(language, "next_stale"))
         return
     result = engine.move_on(svc, team, accept_without_results=press.action == "next_empty")
@@ -244,11 +259,11 @@ async def deadline_button(update: Update, context: ContextTypes.DEFAULT_TYPE, pr
         await query.answer(t(language, "cycle_leaders_only_short"))
         return
     await query.answer()
-    if not round_.is_open:
+    round_ = svc.storage.cycles.round(round_.id)  # fresh: the deadline scan may have closed it meanwhile
+    closes_at = deadline_after(svc.now(), press.args[1], svc.config.timezone) if press.args[1] in DEADLINE_CHOICES else None
+    if not round_.is_open or not engine.set_deadline(svc, round_, closes_at):
         await edit(update, t(language, "round_closed_already"))
         return
-    closes_at = deadline_after(svc.now(), press.args[1], svc.config.timezone) if press.args[1] in DEADLINE_CHOICES else None
-    engine.set_deadline(svc, round_, closes_at)
     await edit(update, t(language, "deadline_set", deadline=deadline_text(svc, closes_at, language)))
 
 

@@ -71,15 +71,25 @@ def start_cycle(svc: Services, team: Team, phase: str, closes_at: int | None) ->
     return cycle
 
 
-def move_on(svc: Services, team: Team, *, accept_without_results: bool) -> MoveResult:
-    """What the leader's /volgende (or a passed deadline) does; see flows.discussion.next_step."""
+def planned_step(svc: Services, team: Team) -> Step:
+    """What moving on would do now (see flows.discussion.next_step)."""
     storage = svc.storage
     cycle = storage.cycles.current(team.id)
     open_round = storage.cycles.open_round_of(team.id)
     proposals_round = storage.cycles.last_round(cycle.id, RoundKind.PROPOSALS)
-    proposals = storage.proposals.count(proposals_round.id) if proposals_round and not proposals_round.is_open else 0
+    released = proposals_round is not None and proposals_round.state == "closed"  # closed WITH results
+    proposals = storage.proposals.count(proposals_round.id) if released else 0
     vote_held = storage.cycles.last_round(cycle.id, RoundKind.VOTE) is not None
-    step = next_step(cycle.state, open_round.kind if open_round else None, proposals, vote_held)
+    return next_step(cycle.state, open_round.kind if open_round else None, proposals, vote_held)
+
+
+def move_on(svc: Services, team: Team, *, accept_without_results: bool) -> MoveResult:
+    """What the leader's /volgende (or a passed deadline) does."""
+    storage = svc.storage
+    cycle = storage.cycles.current(team.id)
+    open_round = storage.cycles.open_round_of(team.id)
+    proposals_round = storage.cycles.last_round(cycle.id, RoundKind.PROPOSALS)
+    step = planned_step(svc, team)
     if step is Step.CLOSE_ROUND:
         return _close(svc, team, cycle, open_round, accept_without_results)
     with storage.atomic():
@@ -138,9 +148,7 @@ def plan_decided(svc: Services, team: Team, cycle: Cycle, plan: Plan) -> None:
 
 
 def answers_in(svc: Services, round_: Round) -> int:
-    """How many answers decide whether a round may release results."""
-    if round_.kind is RoundKind.PROPOSALS:
-        return svc.storage.proposals.count(round_.id)
+    """How many took part: this decides whether a round may release results."""
     return svc.storage.answers.participants(round_.id)
 
 
@@ -168,13 +176,14 @@ def _close(svc: Services, team: Team, cycle: Cycle, round_: Round, accept_withou
     return MoveResult(Step.CLOSE_ROUND, outcome, answers, needed, cycle.state)
 
 
-def set_deadline(svc: Services, round_: Round, closes_at: int | None) -> None:
-    """Give the open round a (new) deadline, and tell the group."""
+def set_deadline(svc: Services, round_: Round, closes_at: int | None) -> bool:
+    """Give the open round a (new) deadline, and tell the group; False when it closed meanwhile."""
     round_.closes_at = closes_at
     team = svc.storage.teams.get(round_.team_id)
     language = svc.config.language
     with svc.storage.atomic():
-        svc.storage.cycles.save_round(round_)
+        if not svc.storage.cycles.set_deadline(round_.id, closes_at):
+            return False
         svc.storage.pulses.clear_reminders(round_.id)
         if closes_at is not None:
             schedule_reminder(svc, round_)

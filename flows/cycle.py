@@ -127,9 +127,9 @@ def close_round(round_: Round, answers: int, min_group_size: int, *, accept_with
 def release_threshold(kind: RoundKind, min_group_size: int) -> int:
     """How many answers a round needs before anything of it is shown.
 
-    Check-ins and votes need ``min_group_size``. Proposals are meant to be read by the whole team (they
-    carry no author and are shown only after collection closes, shuffled), so one is enough to vote on.
-    The plan vote always closes: the team's decision must be known (adoption needs a majority of all
+    Check-ins, proposals and votes need ``min_group_size`` people taking part: proposals carry no author
+    and are shown only after collection closes, in random order, but from fewer people a proposal in
+    someone's own words could still point to them. The plan vote always closes: the team's decision must be known (adoption needs a majority of all
     members anyway); its counts are shown only from ``min_group_size`` voters.
     """
-    return 1 if kind in (RoundKind.PROPOSALS, RoundKind.PLAN_VOTE) else min_group_size
+    return 1 if kind is RoundKind.PLAN_VOTE else min_group_size

@@ -123,8 +123,17 @@ class Cycles:
         return json.loads(row[0] or "{}") if row else {}
 
     def save_round(self, round_: Round) -> None:
-        """Store a round's state and deadline."""
-        self.db.execute("UPDATE rounds SET state = ?, closes_at = ? WHERE id = ?", [round_.state, round_.closes_at, round_.id])
+        """Store a round's closing (only an open round closes: a second close fails loudly)."""
+        cursor = self.db.execute(
+            "UPDATE rounds SET state = ?, closes_at = ? WHERE id = ? AND state = 'open'", [round_.state, round_.closes_at, round_.id]
+        )
+        if cursor.rowcount != 1:
+            raise RuntimeError(f"round {round_.id} was closed already")
+
+    def set_deadline(self, round_id: int, closes_at: int | None) -> bool:
+        """Set an open round's deadline; False when the round is closed."""
+        cursor = self.db.execute("UPDATE rounds SET closes_at = ? WHERE id = ? AND state = 'open'", [closes_at, round_id])
+        return cursor.rowcount == 1
 
     def due_rounds(self, now: int) -> list[Round]:
         """Open rounds whose deadline has passed."""

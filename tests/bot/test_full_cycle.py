@@ -55,10 +55,12 @@ async def test_all_four_phases_and_a_pulse(sandbox, running_bot):
     await leader_moves_on(sandbox, leader)
     bespreken = await sandbox.wait_for_message(group.id, since=mark, contains="Fase 2: bespreken")
 
-    # 2. Bespreken: two proposals, five votes.
+    # 2. Bespreken: five colleagues propose (two distinct measures), five vote.
     proposals_url = round_url(bespreken)
     await propose(sandbox, members[0], proposals_url, catalogue="onderwijsassistent", source="administratie en registratie")
     await propose(sandbox, members[1], proposals_url, own_words="Vaste mailmomenten voor ouders")
+    for member in members[2:5]:  # proposals are shown only when at least min_group_size (5) took part
+        await propose(sandbox, member, proposals_url, catalogue="onderwijsassistent")
     mark = sandbox.mark()
     await leader_moves_on(sandbox, leader)
     screen = await sandbox.wait_for_message(leader.id, since=mark, contains="De voorstellen van team")
