@@ -107,7 +107,7 @@ def add_handlers(application: Application) -> None:
             _command("deadline", cycle_leader.set_deadline, PRIVATE | GROUPS),
             _command("summary", summaries.show_summaries, PRIVATE),
             _command("plan", plan_leader.show_plan, PRIVATE),
-            _command("sickleave", plan_leader.sick_leave, PRIVATE),
+            _command("sickleave", plan_leader.sick_leave, PRIVATE | GROUPS),
             _command("pulse", pulse.pulse_command, PRIVATE | GROUPS),
             _command("trend", pulse.trend_command, PRIVATE),
             _command("leave", info.private_only, GROUPS),
@@ -143,6 +143,7 @@ BUTTONS = {
         "plan_item", "plan_field", "plan_add", "plan_del", "plan_back", "plan_revise", "plan_submit", "plan_doc", "pmr", "pmr_today",
     )},
     "pulse": pulse.pulse_button,
+    "as_team": cycle_leader.as_team_button,
     "open_round": rounds_member.open_round_button,
     **{action: rounds_member.round_button for action in rounds_member.BUTTONS},
 }

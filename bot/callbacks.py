@@ -25,7 +25,7 @@ ACTIONS = frozenset(
         "vote", "vote_reset", "vote_send",
         # the plan (leader) and the vote on it (member), pulses (leader)
         "plan_item", "plan_field", "plan_add", "plan_del", "plan_back", "plan_revise", "plan_submit", "plan_doc",
-        "pmr", "pmr_today", "pv", "pv_send", "pv_back", "pulse",
+        "pmr", "pmr_today", "pv", "pv_send", "pv_back", "pulse", "as_team",
     }
 )
 _CODE_RE = re.compile(r"v1:([a-z_]{1,20})((?::-?\d{1,15}){0,4})")

@@ -41,7 +41,7 @@ COMMANDS = (
     Command("deadline", "deadline", "deadline"),
     Command("summary", "samenvatting", "summary", group=False),
     Command("plan", "plan", "plan", group=False),
-    Command("sickleave", "verzuim", "sickleave", group=False),
+    Command("sickleave", "verzuim", "sickleave"),
     Command("pulse", "puls", "pulse"),
     Command("trend", "trend", "trend", group=False),
     Command("pupils", "leerlingen", "pupils"),

@@ -4,6 +4,7 @@ status, move on, set deadlines, share summaries, merge proposals and open the vo
 from __future__ import annotations
 
 import zlib
+from collections.abc import Awaitable, Callable
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.ext import ContextTypes
@@ -16,12 +17,29 @@ from bot.rounds_render import deadline_text, leaders_to_tell, proposals_screen
 from flows.catalogue import MAX_SOURCES, custom_source, default_sources
 from flows.cycle import CYCLE_STATES, PHASES, CloseOutcome, RoundKind, release_threshold
 from flows.deadlines import DEADLINE_CHOICES, deadline_after
-from flows.discussion import Step, proposal_text
+from flows.discussion import Step, proposal_text, short
 from flows.team import LEADING_ROLES, Action, Team, may
 
 
-async def leading_team(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Team | None:
-    """The team this leader means (the group's, or their only one); answers the user itself otherwise."""
+LeaderCommand = Callable[..., Awaitable[None]]
+LEADER_COMMANDS: dict[int, LeaderCommand] = {}
+
+
+def leader_command(code: int) -> Callable[[LeaderCommand], LeaderCommand]:
+    """Register a leader's command under a stable code, so a leader of several teams can pick one."""
+
+    def register(fn: LeaderCommand) -> LeaderCommand:
+        assert code not in LEADER_COMMANDS, code
+        LEADER_COMMANDS[code] = fn
+        fn.leader_code = code
+        return fn
+
+    return register
+
+
+async def leading_team(update: Update, context: ContextTypes.DEFAULT_TYPE, command: LeaderCommand | None = None) -> Team | None:
+    """The team this leader means (the group's, or their only one); answers the user itself otherwise -
+    a leader of several teams gets a button per team."""
     svc, language = services(context), user_language(update, context)
     user_id = update.effective_user.id
     if not is_private(update):
@@ -36,9 +54,26 @@ async def leading_team(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Te
         await reply(update, t(language, "cycle_leaders_only"))
         return None
     if len(teams) > 1:
-        await reply(update, t(language, "several_teams_use_group"))
+        code = getattr(command, "leader_code", None)
+        if code is None:
+            await reply(update, t(language, "several_teams_use_group"))
+        else:
+            rows = [[InlineKeyboardButton(team.name[:60], callback_data=encode("as_team", code, team.id))] for team in teams]
+            await reply(update, t(language, "choose_team"), InlineKeyboardMarkup(rows))
         return None
     return teams[0]
+
+
+async def as_team_button(update: Update, context: ContextTypes.DEFAULT_TYPE, press: Callback) -> None:
+    """A team chosen for a leader's command."""
+    svc, language, query = services(context), user_language(update, context), update.callback_query
+    command = LEADER_COMMANDS.get(press.args[0]) if len(press.args) == 2 else None
+    team = leads(svc, press.args[1], update.effective_user.id) if command else None
+    if team is None:
+        await query.answer(t(language, "cycle_leaders_only_short"))
+        return
+    await query.answer()
+    await command(update, context, team)
 
 
 def leads(svc: Services, team_id: int, user_id: int) -> Team | None:
@@ -51,9 +86,10 @@ def _keyboard(rows: list[list[tuple[str, str]]]) -> InlineKeyboardMarkup:
 
 
 # --- starting a cycle --------------------------------------------------------------------------
-async def start_cycle(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+@leader_command(1)
+async def start_cycle(update: Update, context: ContextTypes.DEFAULT_TYPE, team: Team | None = None) -> None:
     """/cyclus: start a new cycle of the method; the leader chooses where the team begins."""
-    team = await leading_team(update, context)
+    team = team or await leading_team(update, context, start_cycle)
     if team is None:
         return
     svc, language = services(context), user_language(update, context)
@@ -157,9 +193,10 @@ def status_text(svc: Services, team: Team, language: str) -> Markup:
     return t(language, "status", team=team.name, phase=t(language, f"phase_name_{cycle.state}"), open=open_text)
 
 
-async def show_status(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+@leader_command(2)
+async def show_status(update: Update, context: ContextTypes.DEFAULT_TYPE, team: Team | None = None) -> None:
     """/status: where the team's cycle stands."""
-    team = await leading_team(update, context)
+    team = team or await leading_team(update, context, show_status)
     if team:
         await reply(update, status_text(services(context), team, user_language(update, context)))
 
@@ -173,9 +210,10 @@ def _step_key(svc: Services, team: Team) -> tuple[int, int, int]:
     return (cycle.id if cycle else 0), (round_.id if round_ else 0), phase
 
 
-async def move_on(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+@leader_command(3)
+async def move_on(update: Update, context: ContextTypes.DEFAULT_TYPE, team: Team | None = None) -> None:
     """/volgende: say what moving on will do, and ask to confirm."""
-    team = await leading_team(update, context)
+    team = team or await leading_team(update, context, move_on)
     if team is None:
         return
     svc, language = services(context), user_language(update, context)
@@ -238,9 +276,10 @@ def moved_text(result: engine.MoveResult, language: str) -> Markup:
     return t(language, "moved_closed_empty", phase=phase)
 
 
-async def set_deadline(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+@leader_command(4)
+async def set_deadline(update: Update, context: ContextTypes.DEFAULT_TYPE, team: Team | None = None) -> None:
     """/deadline: choose (or change) when the open round closes."""
-    team = await leading_team(update, context)
+    team = team or await leading_team(update, context, set_deadline)
     if team is None:
         return
     svc, language = services(context), user_language(update, context)
@@ -303,4 +342,4 @@ async def proposals_button(update: Update, context: ContextTypes.DEFAULT_TYPE, p
 
 
 def _numbered(proposals: list, language: str) -> Markup:
-    return Markup("\n".join(f"{i}. {escape(proposal_text(p, language))}" for i, p in enumerate(proposals, 1)))
+    return Markup("\n".join(f"{i}. {escape(short(proposal_text(p, language)))}" for i, p in enumerate(proposals, 1)))

@@ -16,7 +16,7 @@ from bot.rounds_render import released_analysis
 from flows.catalogue import Source
 from storage.answers import scrub_wal
 from flows.cycle import Round
-from flows.discussion import MAX_PROPOSAL_TEXT, add_vote, catalogue, clean_proposal, proposal_text, valid_ballot, votes_used
+from flows.discussion import MAX_PROPOSAL_TEXT, MAX_PROPOSALS_PER_MEMBER, MAX_PROPOSALS_PER_ROUND, add_vote, short, catalogue, clean_proposal, proposal_text, valid_ballot, votes_used
 
 
 def _keyboard(rows: list[list[tuple[str, str]]]) -> InlineKeyboardMarkup:
@@ -47,13 +47,32 @@ def _source_screen(svc: Services, round_: Round, language: str, proposal: str) -
     sources = _sources_for(svc, round_)
     rows = [[(s.label(language)[:40], encode("prop_src", round_.id, i))] for i, s in enumerate(sources)]
     rows.append([(t(language, "proposal_no_source"), encode("prop_src", round_.id, -1))])
+    rows.append([(t(language, "proposal_cancel"), encode("prop_more", round_.id))])
     return t(language, "proposal_which_source", proposal=proposal), _keyboard(rows)
+
+
+def _made(svc: Services, round_: Round, user_id: int) -> int:
+    """How many proposals this member made in the round (a count in their draft, never which ones)."""
+    return (svc.storage.answers.draft(round_.id, user_id, svc.now()) or {}).get("made", 0)
+
+
+def _room_for_more(svc: Services, round_: Round, user_id: int) -> str | None:
+    """The text key that says why no more proposals can be made, if so."""
+    if _made(svc, round_, user_id) >= MAX_PROPOSALS_PER_MEMBER:
+        return "proposal_limit_member"
+    if svc.storage.proposals.count(round_.id) >= MAX_PROPOSALS_PER_ROUND:
+        return "proposal_limit_round"
+    return None
 
 
 async def begin_proposals(update: Update, context: ContextTypes.DEFAULT_TYPE, round_: Round) -> None:
     """A member opens the proposal round."""
-    language = user_language(update, context)
-    await reply(update, t(language, "proposal_intro"))
+    svc, language = services(context), user_language(update, context)
+    full = _room_for_more(svc, round_, update.effective_user.id)
+    if full:
+        await reply(update, t(language, full, limit=MAX_PROPOSALS_PER_MEMBER))
+        return
+    await reply(update, t(language, "proposal_intro", limit=MAX_PROPOSALS_PER_MEMBER))
     await reply(update, *_catalogue_screen(round_, language))
 
 
@@ -62,7 +81,12 @@ async def proposal_button(update: Update, context: ContextTypes.DEFAULT_TYPE, pr
     svc, language, user_id, query = services(context), user_language(update, context), update.effective_user.id, update.callback_query
     args = press.args[1:]
     await query.answer()
+    full = _room_for_more(svc, round_, user_id)
+    if full:
+        await edit(update, t(language, full, limit=MAX_PROPOSALS_PER_MEMBER))
+        return
     if press.action == "prop_more":
+        svc.storage.awaiting.clear(user_id)
         await edit(update, *_catalogue_screen(round_, language))
         return
     if press.action == "prop_cat" and len(args) == 1:
@@ -73,13 +97,13 @@ async def proposal_button(update: Update, context: ContextTypes.DEFAULT_TYPE, pr
             return
         if 0 <= args[0] < len(measures):
             measure = measures[args[0]]
-            svc.storage.answers.save_draft(round_.id, user_id, {"catalogue": measure.key, "text": measure.nl}, svc.now())
+            svc.storage.answers.save_draft(round_.id, user_id, {"catalogue": measure.key, "text": measure.nl, "made": _made(svc, round_, user_id)}, svc.now())
             await edit(update, *_source_screen(svc, round_, language, measure.label(language)))
             return
     if press.action == "prop_src" and len(args) == 1:
         draft = svc.storage.answers.draft(round_.id, user_id, svc.now())
         sources = _sources_for(svc, round_)
-        if draft and (args[0] == -1 or 0 <= args[0] < len(sources)):
+        if draft and draft.get("text") and (args[0] == -1 or 0 <= args[0] < len(sources)):
             source = sources[args[0]].key if args[0] >= 0 else None
             _store_proposal(svc, round_, user_id, draft, source)
             rows = [[(t(language, "proposal_more_button"), encode("prop_more", round_.id))]]
@@ -89,11 +113,14 @@ async def proposal_button(update: Update, context: ContextTypes.DEFAULT_TYPE, pr
 
 
 def _store_proposal(svc: Services, round_: Round, user_id: int, draft: dict, source: str | None) -> None:
-    """Store the proposal without its author, note participation, forget the draft - one transaction."""
+    """Store the proposal without its author and note participation, in one transaction; the draft
+    keeps only how many proposals this member made."""
     with svc.storage.atomic():
+        if not svc.storage.cycles.round(round_.id).is_open:
+            return
         svc.storage.proposals.add(round_.id, draft["text"], draft.get("catalogue"), source)
         svc.storage.answers.note_participation(round_.id, user_id)
-        svc.storage.answers.delete_draft(round_.id, user_id)
+        svc.storage.answers.save_draft(round_.id, user_id, {"made": draft.get("made", 0) + 1}, svc.now())
     scrub_wal(svc.storage.db)
 
 
@@ -105,7 +132,7 @@ async def proposal_typed(update: Update, context: ContextTypes.DEFAULT_TYPE, rou
         await reply(update, t(language, "proposal_too_long", limit=MAX_PROPOSAL_TEXT))
         return
     svc.storage.awaiting.clear(user_id)
-    svc.storage.answers.save_draft(round_.id, user_id, {"catalogue": None, "text": text}, svc.now())
+    svc.storage.answers.save_draft(round_.id, user_id, {"catalogue": None, "text": text, "made": _made(svc, round_, user_id)}, svc.now())
     await reply(update, *_source_screen(svc, round_, language, text))
 
 
@@ -114,7 +141,7 @@ def _ballot_screen(svc: Services, round_: Round, ballot: dict, language: str) ->
     settings = svc.storage.cycles.settings(round_.id)
     proposals = svc.storage.proposals.of_round(settings["proposals_round"])
     budget = settings["votes"]
-    lines = [f"{i}. {escape(proposal_text(p, language))} {'●' * ballot.get(str(p.id), 0)}" for i, p in enumerate(proposals, 1)]
+    lines = [f"{i}. {escape(short(proposal_text(p, language)))} {'●' * ballot.get(str(p.id), 0)}" for i, p in enumerate(proposals, 1)]
     left = budget - votes_used(ballot)
     text = t(language, "ballot", votes=budget, proposals=Markup("\n".join(lines)), left=left)
     buttons = [(f"{i} ➕", encode("vote", round_.id, p.id)) for i, p in enumerate(proposals, 1)] if left > 0 else []

@@ -11,7 +11,7 @@ from telegram.ext import ContextTypes
 from bot import engine
 from bot.callbacks import Callback, encode
 from bot.common import Services, edit, reply, services, user_language
-from bot.cycle_leader import leading_team, leads
+from bot.cycle_leader import leader_command, leading_team, leads
 from bot.i18n import Markup, escape, t
 from bot.plan_output import document_name, initial_plan, plan_document, plan_messages
 from flows.cycle import Cycle
@@ -52,9 +52,10 @@ def current_plan(svc: Services, team: Team) -> tuple[Cycle, Plan] | None:
     return cycle, plan
 
 
-async def show_plan(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+@leader_command(5)
+async def show_plan(update: Update, context: ContextTypes.DEFAULT_TYPE, team: Team | None = None) -> None:
     """/plan: the plan with its budget, and what the leader can do with it now."""
-    team = await leading_team(update, context)
+    team = team or await leading_team(update, context, show_plan)
     if team is None:
         return
     svc, language = services(context), user_language(update, context)
@@ -215,9 +216,10 @@ async def text_typed(update: Update, context: ContextTypes.DEFAULT_TYPE, kind: s
     await send_overview(update, svc, team, cycle, plan, language)
 
 
-async def sick_leave(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+@leader_command(6)
+async def sick_leave(update: Update, context: ContextTypes.DEFAULT_TYPE, team: Team | None = None) -> None:
     """/verzuim 6,5 4,8: the sick-leave percentage before and now, shown in the evaluation."""
-    team = await leading_team(update, context)
+    team = team or await leading_team(update, context, sick_leave)
     if team is None:
         return
     svc, language = services(context), user_language(update, context)

@@ -11,7 +11,7 @@ from telegram.ext import ContextTypes
 from bot.callbacks import Callback, encode
 from bot.charts_trend import trend_chart
 from bot.common import Services, edit, reply, services, user_language
-from bot.cycle_leader import leading_team, leads
+from bot.cycle_leader import leader_command, leading_team, leads
 from bot.evaluation_render import render_trend, trend_caption
 from bot.i18n import t
 from bot.rounds_render import deadline_text, link_button, round_link
@@ -73,9 +73,10 @@ def send_reminders(svc: Services) -> int:
     return sent
 
 
-async def pulse_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+@leader_command(7)
+async def pulse_command(update: Update, context: ContextTypes.DEFAULT_TYPE, team: Team | None = None) -> None:
     """/puls: schedule (or stop) a recurring short pulse check-in."""
-    team = await leading_team(update, context)
+    team = team or await leading_team(update, context, pulse_command)
     if team is None:
         return
     svc, language = services(context), user_language(update, context)
@@ -108,9 +109,10 @@ async def pulse_button(update: Update, context: ContextTypes.DEFAULT_TYPE, press
     await edit(update, t(language, "pulseui_scheduled" if opened else "pulseui_scheduled_later", team=team.name, days=days))
 
 
-async def trend_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+@leader_command(8)
+async def trend_command(update: Update, context: ContextTypes.DEFAULT_TYPE, team: Team | None = None) -> None:
     """/trend: NEA altijd+vaak and high workload over time, across cycles and pulses (released rounds only)."""
-    team = await leading_team(update, context)
+    team = team or await leading_team(update, context, trend_command)
     if team is None:
         return
     svc, language = services(context), user_language(update, context)

@@ -20,7 +20,7 @@ from flows.plan import PLAN_CHOICES, Plan, PlanVote, adopted
 from flows.pulse import summarise_pulse
 from flows.checkin import FREE_TEXT
 from flows.cycle import CloseOutcome, Cycle, Round, RoundKind
-from flows.discussion import proposal_text, tally
+from flows.discussion import proposal_text, short, tally
 from flows.guide import conversation_guide
 from flows.team import Team
 
@@ -170,7 +170,7 @@ def proposals_screen(svc: Services, team: Team, round_: Round, language: str) ->
     proposals = svc.storage.proposals.of_round(round_.id)
     if not proposals:
         return t(language, "proposals_none", team=team.name), None
-    lines = Markup("\n".join(f"{i}. {escape(proposal_text(p, language))}" for i, p in enumerate(proposals, 1)))
+    lines = Markup("\n".join(f"{i}. {escape(short(proposal_text(p, language)))}" for i, p in enumerate(proposals, 1)))
     text = t(language, "proposals_in", team=team.name, count=len(proposals), proposals=lines)
     rows = [[(t(language, "start_vote_button"), callbacks.encode("vote_open", round_.id))]]
     if len(proposals) > 1:
@@ -205,7 +205,7 @@ def render_vote(svc: Services, team: Team, summary: dict, language: str) -> Mark
         sources = ", ".join(labels.get(key, key) for key in result["sources"])
         about = t(language, "vote_line_sources", sources=sources) if sources else ""
         text = proposal_text(SimpleNamespace(**result), language)
-        lines.append(t(language, "vote_line", rank=rank, text=text, votes=result["votes"], about=Markup(about)))
+        lines.append(t(language, "vote_line", rank=rank, text=short(text, 120), votes=result["votes"], about=Markup(about)))
     return t(language, "vote_results", team=team.name, voters=summary["voters"], lines=Markup("\n".join(lines)))
 
 

@@ -8,7 +8,7 @@ from telegram.ext import ContextTypes
 
 from bot.callbacks import Callback, encode
 from bot.common import Services, reply, services, user_language
-from bot.cycle_leader import leads, leading_team
+from bot.cycle_leader import leader_command, leading_team, leads
 from bot.i18n import t
 from bot.rounds_render import analysis_rows, callback_keyboard, render_vote
 from flows.analysis import AnalysisSummary
@@ -32,9 +32,10 @@ def summary_rows(svc: Services, team: Team, round_: Round, chat_id: int, languag
     return []
 
 
-async def show_summaries(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+@leader_command(9)
+async def show_summaries(update: Update, context: ContextTypes.DEFAULT_TYPE, team: Team | None = None) -> None:
     """/samenvatting: the summaries of the team's current (or last) cycle, again."""
-    team = await leading_team(update, context)
+    team = team or await leading_team(update, context, show_summaries)
     if team is None:
         return
     svc, language = services(context), user_language(update, context)
@@ -67,11 +68,10 @@ async def share_button(update: Update, context: ContextTypes.DEFAULT_TYPE, press
     if team is None or stored is None or not stored[0]:
         await query.answer(t(language, "cycle_leaders_only_short"))
         return
+    rows = summary_rows(svc, team, round_, team.chat_id, svc.config.language, with_share=False)
     with svc.storage.atomic():
-        if not svc.storage.answers.mark_shared(round_.id):
-            await query.answer(t(language, "share_already"))
-            return
-        for chat_id, text, markup, photo in summary_rows(svc, team, round_, team.chat_id, svc.config.language, with_share=False):
+        shared = svc.storage.answers.mark_shared(round_.id)
+        for chat_id, text, markup, photo in rows if shared else []:
             svc.storage.outbox.add(chat_id, text, markup, photo=photo)
     svc.wake_outbox()
-    await query.answer(t(language, "share_done"))
+    await query.answer(t(language, "share_done" if shared else "share_already"))

@@ -14,6 +14,14 @@ from flows.cycle import RoundKind
 
 VOTES_PER_MEMBER = 3
 MAX_PROPOSAL_TEXT = 200
+MAX_PROPOSALS_PER_MEMBER = 3
+MAX_PROPOSALS_PER_ROUND = 20
+LIST_LABEL = 80  # a proposal as it appears in a list (ballot, merge screen); in full elsewhere
+
+
+def short(text: str, limit: int = LIST_LABEL) -> str:
+    """A label cut to ``limit`` characters for lists, with an ellipsis when cut."""
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 
 
 @dataclass(frozen=True)

@@ -78,11 +78,17 @@ class Answers:
 
         ``parts`` are (part, payload) pairs, each stored as its own row under a random key, so that
         for instance an open answer is not linked to the scores given with it. False when the member
-        had already completed the round (nothing is stored then).
+        had already completed the round, or the round has closed (nothing is stored then).
         """
         try:
             with self.db.atomic():
-                self.db.execute("INSERT INTO participation (round_id, user_id) VALUES (?, ?)", [round_id, user_id])
+                cursor = self.db.execute(
+                    "INSERT INTO participation (round_id, user_id) SELECT ?, ? WHERE EXISTS "
+                    "(SELECT 1 FROM rounds WHERE id = ? AND state = 'open')",
+                    [round_id, user_id, round_id],
+                )
+                if cursor.rowcount != 1:
+                    raise sqlite3.IntegrityError("round closed")
                 for part, payload in parts:
                     self.db.execute(
                         "INSERT INTO answers (key, round_id, part, response) VALUES (?, ?, ?, ?)",

@@ -145,3 +145,53 @@ async def test_english_member_checks_in_in_english(sandbox, running_bot):
     labels = [b["text"] for b in question.buttons]
     assert labels[:4] == ["always", "often", "sometimes", "never"]
     assert "Do you have to work extra hard" in question.text
+
+
+async def test_a_leader_of_two_teams_picks_the_team(sandbox, running_bot):
+    """A leader of two teams gets a button per team for a private-only command, and each works."""
+    leader, _, group_a = await form_team(sandbox, running_bot, ["Anna"])
+    other_member = sandbox.add_user("Olga")
+    group_b = sandbox.add_group("OBS Het Anker", owner=leader, members=[other_member])
+    from tests.bot.test_team_forms import register
+
+    await register(sandbox, leader, group_b)
+    choose = await say(sandbox, leader, "/samenvatting", contains="Voor welk team?")
+    assert {b["text"] for b in choose.buttons} == {"OBS De Regenboog", "OBS Het Anker"}
+    anker = next(b for b in choose.buttons if b["text"] == "OBS Het Anker")
+    mark = sandbox.mark()
+    query = await sandbox.press_button(leader, choose.message, anker["callback_data"])
+    await sandbox.wait_for_callback_answer(query)
+    answer = await sandbox.wait_for_message(leader.id, since=mark)
+    assert "Het Anker" in answer.text and "nog geen samenvatting" in answer.text
+    # A forged choice for a team she does not lead is refused.
+    outsider = sandbox.add_user("Olaf")
+    query = await sandbox.press_raw(outsider, outsider.id, 1, anker["callback_data"])
+    assert "teamleider" in (await sandbox.wait_for_callback_answer(query)).params["text"]
+
+
+async def test_a_double_tap_on_volgende_moves_one_step(sandbox, running_bot):
+    """Two confirmations of /volgende (or an old one) move the cycle on once: no phase is skipped."""
+    leader, _, group = await form_team(sandbox, running_bot, ["Anna"])
+    choose = await say(sandbox, leader, "/cyclus")
+    deadline = await press(sandbox, leader, choose.message, "v1:cyc_phase:1:2")  # start at aanpakken
+    await press(sandbox, leader, deadline, "v1:cyc_go:1:2:0")
+    first = await say(sandbox, leader, "/volgende", contains="fase 4")
+    second = await say(sandbox, leader, "/volgende", contains="fase 4")
+    done = await press(sandbox, leader, first.message, "v1:next_go:")
+    assert "evalueren" in done["text"]
+    stale = await press(sandbox, leader, second.message, "v1:next_go:")
+    assert "veranderd" in stale["text"]
+    assert running_bot.storage.cycles.current(running_bot.storage.teams.by_chat(group.id).id).state == "evalueren"
+
+
+async def test_a_doubled_source_removal_removes_one(sandbox, running_bot):
+    """Pressing ✖ twice on the same source (an old editor message) removes that source only."""
+    leader, _, group = await form_team(sandbox, running_bot, ["Anna"])
+    choose = await say(sandbox, leader, "/cyclus")
+    editor = await press(sandbox, leader, choose.message, "v1:cyc_phase:")
+    data = editor["reply_markup"]["inline_keyboard"][0][0]["callback_data"]
+    await press(sandbox, leader, editor, data)
+    query = await sandbox.press_raw(leader, leader.id, editor["message_id"], data)
+    await sandbox.wait_for_callback_answer(query)
+    labels = [s.key for s in running_bot.storage.cycles.sources(running_bot.storage.teams.by_chat(group.id).id)]
+    assert labels[0] == "zorg" and len(labels) == 9
