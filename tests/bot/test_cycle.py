@@ -7,16 +7,19 @@ import re
 import pytest
 
 from bot.config import PrivacyConfig
-from tests.bot.cycle_helpers import (
+from bot.sandbox.actors import (
     answer_questions,
     check_in,
     form_team,
     leader_moves_on,
     open_round,
     press,
+    press_numbered,
+    propose,
     round_url,
     say,
     start_cycle,
+    vote,
 )
 from tests.harness import sandbox_config
 
@@ -41,7 +44,7 @@ def config(sandbox, tmp_path):
 
 async def test_a_team_of_eight_through_analyseren_and_bespreken(sandbox, running_bot):
     """Check-in with a resume after restart and a second attempt refused, summary figures, proposals, merge, vote."""
-    leader, members, group = await form_team(sandbox, running_bot, ["Anna", "Bram", "Chris", "Dewi", "Eva", "Fleur", "Gijs"])
+    leader, members, group = await form_team(sandbox, ["Anna", "Bram", "Chris", "Dewi", "Eva", "Fleur", "Gijs"])
     people = {user.first_name: user for user in [leader, *members]}
 
     announcement = await start_cycle(sandbox, leader, group, keep_sources=KEEP, add_source="Overblijf op woensdag")
@@ -173,39 +176,3 @@ def assert_analysis_figures(text: str) -> None:
     assert ranking == sorted(ranking)
     assert "2,7" in text  # influence 19/7
     assert "Vaste mailtijden" in text and "&lt;b&gt;" not in text and "<b>Minder & rust</b>" in text
-
-
-async def propose(sandbox, user, url, catalogue=None, own_words=None, source=None):
-    """Make one proposal: from the catalogue or in own words, for a source or none."""
-    mark = sandbox.mark()
-    await sandbox.open_deep_link(user, url)
-    choose = await sandbox.wait_for_message(user.id, since=mark, contains="Kies een maatregel")
-    if catalogue:
-        button = next(b for b in choose.buttons if b["text"].startswith(catalogue))
-        which = await press(sandbox, user, choose.message, button["callback_data"])
-    else:
-        await press(sandbox, user, choose.message, "v1:prop_cat:" + choose.callback_datas[0].split(":")[2] + ":-1")
-        which = (await say(sandbox, user, own_words, contains="Bij welke bron")).message
-    labels = {b["text"]: b["callback_data"] for row in which["reply_markup"]["inline_keyboard"] for b in row}
-    data = labels[source] if source else labels["Geen bepaalde bron"]
-    thanks = await press(sandbox, user, which, data)
-    assert "anoniem opgeslagen" in thanks["text"]
-
-
-async def press_numbered(sandbox, user, message, number, skip=None):
-    """Press the button labelled ``number`` (buttons are numbered like the list)."""
-    data = next(b["callback_data"] for row in message["reply_markup"]["inline_keyboard"] for b in row if b["text"] == number)
-    return await press(sandbox, user, message, data)
-
-
-async def vote(sandbox, user, url, choices):
-    """Spread the votes as ``choices`` (one entry per vote) and send the ballot."""
-    mark = sandbox.mark()
-    await sandbox.open_deep_link(user, url)
-    ballot = (await sandbox.wait_for_message(user.id, since=mark, contains="verdeel je 3 stemmen")).message
-    numbers = {text.rstrip(" ●"): n for n, text in re.findall(r"^(\d+)\. (.+)$", ballot["text"], re.M)}
-    for choice in choices:
-        data = next(b["callback_data"] for row in ballot["reply_markup"]["inline_keyboard"] for b in row if b["text"] == f"{numbers[choice]} ➕")
-        ballot = await press(sandbox, user, ballot, data)
-    done = await press(sandbox, user, ballot, "v1:vote_send:")
-    assert "anoniem opgeslagen" in done["text"]

@@ -3,13 +3,14 @@ who may do what, and what odd input gets."""
 
 from __future__ import annotations
 
-from tests.bot.cycle_helpers import (
+from bot.sandbox.actors import (
     answer_questions,
     check_in,
     form_team,
     leader_moves_on,
     open_round,
     press,
+    register,
     round_url,
     say,
     start_cycle,
@@ -22,7 +23,7 @@ SHORT = [3, 3, 3, 2, 3, None, None]
 
 async def test_too_few_answers_release_nothing(sandbox, running_bot):
     """With fewer answers than min_group_size the leader must choose to close; then no figure is shown."""
-    leader, members, group = await form_team(sandbox, running_bot, ["Anna", "Bram", "Chris"])
+    leader, members, group = await form_team(sandbox, ["Anna", "Bram", "Chris"])
     url = round_url(await start_cycle(sandbox, leader, group, keep_sources=ONE_SOURCE))
     for user, answers in zip([leader, *members], ([4, 4, 4, 3, 1, "Alles", None], [1, 1, 1, 0, 4, None, None], SHORT, SHORT)):
         await check_in(sandbox, user, url, answers)
@@ -42,7 +43,7 @@ async def test_too_few_answers_release_nothing(sandbox, running_bot):
 
 async def test_deadline_closes_the_round_even_after_a_restart(sandbox, running_bot):
     """A deadline that passed while the bot was down is handled at start-up, once."""
-    leader, members, group = await form_team(sandbox, running_bot, ["Anna", "Bram", "Chris", "Dewi"])
+    leader, members, group = await form_team(sandbox, ["Anna", "Bram", "Chris", "Dewi"])
     url = round_url(await start_cycle(sandbox, leader, group, keep_sources=ONE_SOURCE, days_prefix="v1:cyc_go:"))
     for user in [leader, *members]:
         await check_in(sandbox, user, url, SHORT)
@@ -62,7 +63,7 @@ async def test_deadline_closes_the_round_even_after_a_restart(sandbox, running_b
 
 async def test_a_team_may_start_at_bespreken(sandbox, running_bot):
     """The method is not a blueprint: a cycle can begin with proposals; the guide then uses general questions."""
-    leader, members, group = await form_team(sandbox, running_bot, ["Anna"])
+    leader, members, group = await form_team(sandbox, ["Anna"])
     choose = await say(sandbox, leader, "/cyclus")
     deadline = await press(sandbox, leader, choose.message, "v1:cyc_phase:1:1")  # team 1, phase bespreken
     mark = sandbox.mark()
@@ -77,7 +78,7 @@ async def test_a_team_may_start_at_bespreken(sandbox, running_bot):
 
 async def test_only_leaders_steer_and_only_members_answer(sandbox, running_bot):
     """Members cannot start or move a cycle; outsiders and former members cannot open a round or forge answers."""
-    leader, (anna, bram), group = await form_team(sandbox, running_bot, ["Anna", "Bram"])
+    leader, (anna, bram), group = await form_team(sandbox, ["Anna", "Bram"])
     assert "alleen de teamleider" in (await say(sandbox, anna, "/cyclus")).text
     assert "alleen de teamleider" in (await say(sandbox, anna, "/volgende")).text
     assert "alleen de teamleider" in (await say(sandbox, anna, "/status", chat=group)).text
@@ -100,7 +101,7 @@ async def test_only_leaders_steer_and_only_members_answer(sandbox, running_bot):
 
 async def test_odd_input_during_a_check_in(sandbox, running_bot):
     """Out-of-range values, stale buttons, too-long text and forwarded text are refused and nothing is stored wrongly."""
-    leader, (anna,), group = await form_team(sandbox, running_bot, ["Anna"])
+    leader, (anna,), group = await form_team(sandbox, ["Anna"])
     url = round_url(await start_cycle(sandbox, leader, group, keep_sources=ONE_SOURCE))
     round_id = int(url.rsplit("_", 1)[1])
     question = await open_round(sandbox, anna, url, "Vraag 1 van 7")
@@ -133,7 +134,7 @@ async def test_odd_input_during_a_check_in(sandbox, running_bot):
 
 async def test_english_member_checks_in_in_english(sandbox, running_bot):
     """A member whose Telegram is English gets the check-in and its buttons in English."""
-    leader, (emma,), group = await form_team(sandbox, running_bot, ["Emma"], language_code="en")
+    leader, (emma,), group = await form_team(sandbox, ["Emma"], language_code="en")
     choose = await say(sandbox, leader, "/cycle")
     assert "Where do you start?" in choose.text
     mark = sandbox.mark()
@@ -149,11 +150,9 @@ async def test_english_member_checks_in_in_english(sandbox, running_bot):
 
 async def test_a_leader_of_two_teams_picks_the_team(sandbox, running_bot):
     """A leader of two teams gets a button per team for a private-only command, and each works."""
-    leader, _, group_a = await form_team(sandbox, running_bot, ["Anna"])
+    leader, _, group_a = await form_team(sandbox, ["Anna"])
     other_member = sandbox.add_user("Olga")
     group_b = sandbox.add_group("OBS Het Anker", owner=leader, members=[other_member])
-    from tests.bot.test_team_forms import register
-
     await register(sandbox, leader, group_b)
     choose = await say(sandbox, leader, "/samenvatting", contains="Voor welk team?")
     assert {b["text"] for b in choose.buttons} == {"OBS De Regenboog", "OBS Het Anker"}
@@ -171,7 +170,7 @@ async def test_a_leader_of_two_teams_picks_the_team(sandbox, running_bot):
 
 async def test_a_double_tap_on_volgende_moves_one_step(sandbox, running_bot):
     """Two confirmations of /volgende (or an old one) move the cycle on once: no phase is skipped."""
-    leader, _, group = await form_team(sandbox, running_bot, ["Anna"])
+    leader, _, group = await form_team(sandbox, ["Anna"])
     choose = await say(sandbox, leader, "/cyclus")
     deadline = await press(sandbox, leader, choose.message, "v1:cyc_phase:1:2")  # start at aanpakken
     await press(sandbox, leader, deadline, "v1:cyc_go:1:2:0")
@@ -186,7 +185,7 @@ async def test_a_double_tap_on_volgende_moves_one_step(sandbox, running_bot):
 
 async def test_a_doubled_source_removal_removes_one(sandbox, running_bot):
     """Pressing ✖ twice on the same source (an old editor message) removes that source only."""
-    leader, _, group = await form_team(sandbox, running_bot, ["Anna"])
+    leader, _, group = await form_team(sandbox, ["Anna"])
     choose = await say(sandbox, leader, "/cyclus")
     editor = await press(sandbox, leader, choose.message, "v1:cyc_phase:")
     data = editor["reply_markup"]["inline_keyboard"][0][0]["callback_data"]

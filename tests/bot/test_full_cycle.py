@@ -5,8 +5,7 @@ from __future__ import annotations
 
 import re
 
-from tests.bot.cycle_helpers import check_in, form_team, leader_moves_on, press, round_url, say, start_cycle
-from tests.bot.test_cycle import propose, vote
+from bot.sandbox.actors import check_in, fill_item, form_team, leader_moves_on, press, propose, round_url, say, start_cycle, vote
 
 KEEP = ["administratie en registratie"]
 # nea_hard, nea_much, nea_fast, administratie, influence, free_cause, free_help
@@ -29,21 +28,9 @@ EVALUATION = [
 ]  # high workload 1/6 = 17%
 
 
-async def fill_item(sandbox, leader, overview, number, fields):
-    """Press ✏️ on a measure, then type its fields as the bot asks for them."""
-    data = next(b["callback_data"] for row in overview["reply_markup"]["inline_keyboard"] for b in row if b["text"] == f"✏️ {number}")
-    item = await press(sandbox, leader, overview, data)
-    asked = await press(sandbox, leader, item, "v1:plan_field:")
-    assert "doel" in asked["text"]
-    reply = None
-    for value in fields:
-        reply = await say(sandbox, leader, value)
-    return reply
-
-
 async def test_all_four_phases_and_a_pulse(sandbox, running_bot):
     """Analyse, discuss, a plan adopted by 4 of 7 members with the PMR's consent, the evaluation against the analysis, a pulse, the trend."""
-    leader, members, group = await form_team(sandbox, running_bot, ["Anna", "Bram", "Chris", "Dewi", "Eva", "Fleur"])
+    leader, members, group = await form_team(sandbox, ["Anna", "Bram", "Chris", "Dewi", "Eva", "Fleur"])
     everyone = [leader, *members]
     await say(sandbox, leader, "/leerlingen 212")
 

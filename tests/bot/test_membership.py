@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from flows.team import Role
-from tests.bot.test_team_forms import join, join_url, register, say
+from bot.sandbox.actors import join, join_url, register, say
 
 
 async def formed_team(sandbox, running_bot, *names, language_code="nl"):

@@ -2,41 +2,8 @@
 
 from __future__ import annotations
 
-import pytest
-
+from bot.sandbox.actors import join, join_url, register, say
 from flows.team import Role
-
-
-def join_url(message) -> str:
-    """The deep link of the join button on a bot message."""
-    urls = [button["url"] for button in message.buttons if "url" in button]
-    assert len(urls) == 1, message.buttons
-    assert urls[0].startswith("https://t.me/werkdruk_test_bot?start=")
-    return urls[0]
-
-
-async def register(sandbox, leader, group):
-    """Add the bot to ``group`` and let ``leader`` (an administrator) register it; return the join message."""
-    mark = sandbox.mark()
-    await sandbox.add_bot_to_group(group, by=leader)
-    await sandbox.wait_for_message(group.id, since=mark, contains="beheerder van deze groep")
-    mark = sandbox.mark()
-    await sandbox.send_text(leader, "/start", chat=group)
-    return await sandbox.wait_for_message(group.id, since=mark, contains="is geregistreerd")
-
-
-async def join(sandbox, user, url, contains):
-    """Open the deep link as ``user`` and return the bot's private answer."""
-    mark = sandbox.mark()
-    await sandbox.open_deep_link(user, url)
-    return await sandbox.wait_for_message(user.id, since=mark, contains=contains)
-
-
-async def say(sandbox, user, text, chat=None, contains=None):
-    """Send ``text`` as ``user`` and return the bot's next message in that chat."""
-    mark = sandbox.mark()
-    await sandbox.send_text(user, text, chat=chat)
-    return await sandbox.wait_for_message(chat.id if chat else user.id, since=mark, contains=contains)
 
 
 async def test_a_school_team_forms(sandbox, running_bot):

@@ -1,17 +1,41 @@
-"""Acting through a cycle as people do: the leader's buttons, a member's check-in, proposals and votes."""
+"""People acting through the sandbox: the steps a leader and members take in Telegram, each waiting
+(event-driven) for the bot's answer. Used by the tests and by ``werkdruk-bot demo``."""
 
 from __future__ import annotations
 
 import re
 
-from tests.bot.test_team_forms import join, join_url, register
+
+def join_url(message) -> str:
+    """The deep link of the join button on a bot message."""
+    urls = [button["url"] for button in message.buttons if "url" in button]
+    assert len(urls) == 1, message.buttons
+    assert re.fullmatch(r"https://t\.me/\w+\?start=[A-Za-z0-9_-]{1,64}", urls[0]), urls[0]
+    return urls[0]
 
 
-async def form_team(sandbox, running_bot, names, leader_name="Sanne", language_code="nl"):
+async def register(sandbox, leader, group):
+    """Add the bot to ``group`` and let ``leader`` (an administrator) register it; return the join message."""
+    mark = sandbox.mark()
+    await sandbox.add_bot_to_group(group, by=leader)
+    await sandbox.wait_for_message(group.id, since=mark, contains="beheerder van deze groep")
+    mark = sandbox.mark()
+    await sandbox.send_text(leader, "/start", chat=group)
+    return await sandbox.wait_for_message(group.id, since=mark, contains="is geregistreerd")
+
+
+async def join(sandbox, user, url, contains):
+    """Open the deep link as ``user`` and return the bot's private answer."""
+    mark = sandbox.mark()
+    await sandbox.open_deep_link(user, url)
+    return await sandbox.wait_for_message(user.id, since=mark, contains=contains)
+
+
+async def form_team(sandbox, names, leader_name="Sanne", language_code="nl", title="OBS De Regenboog"):
     """A registered team: the leader and the named members, all joined through the deep link."""
     leader = sandbox.add_user(leader_name, language_code=language_code)
     members = [sandbox.add_user(name, language_code=language_code) for name in names]
-    group = sandbox.add_group("OBS De Regenboog", owner=leader, members=members)
+    group = sandbox.add_group(title, owner=leader, members=members)
     url = join_url(await register(sandbox, leader, group))
     await join(sandbox, leader, url, None)
     for member in members:
@@ -63,7 +87,7 @@ async def start_cycle(sandbox, leader, group, *, keep_sources=None, add_source=N
 def round_url(announcement) -> str:
     """The deep link on a phase announcement's button."""
     url = announcement.buttons[0]["url"]
-    assert re.fullmatch(r"https://t\.me/werkdruk_test_bot\?start=round_\d+", url)
+    assert re.fullmatch(r"https://t\.me/\w+\?start=round_\d+", url), url
     return url
 
 
@@ -113,3 +137,53 @@ async def leader_moves_on(sandbox, leader, expect_confirm="Doorgaan?"):
     ask = await say(sandbox, leader, "/volgende", contains=expect_confirm)
     done = await press(sandbox, leader, ask.message, "v1:next_go:")
     return done["text"]
+
+
+
+async def propose(sandbox, user, url, catalogue=None, own_words=None, source=None):
+    """Make one proposal: from the catalogue or in own words, for a source or none."""
+    mark = sandbox.mark()
+    await sandbox.open_deep_link(user, url)
+    choose = await sandbox.wait_for_message(user.id, since=mark, contains="Kies een maatregel")
+    if catalogue:
+        button = next(b for b in choose.buttons if b["text"].startswith(catalogue))
+        which = await press(sandbox, user, choose.message, button["callback_data"])
+    else:
+        await press(sandbox, user, choose.message, "v1:prop_cat:" + choose.callback_datas[0].split(":")[2] + ":-1")
+        which = (await say(sandbox, user, own_words, contains="Bij welke bron")).message
+    labels = {b["text"]: b["callback_data"] for row in which["reply_markup"]["inline_keyboard"] for b in row}
+    data = labels[source] if source else labels["Geen bepaalde bron"]
+    thanks = await press(sandbox, user, which, data)
+    assert "anoniem opgeslagen" in thanks["text"]
+
+
+async def press_numbered(sandbox, user, message, number, skip=None):
+    """Press the button labelled ``number`` (buttons are numbered like the list)."""
+    data = next(b["callback_data"] for row in message["reply_markup"]["inline_keyboard"] for b in row if b["text"] == number)
+    return await press(sandbox, user, message, data)
+
+
+async def vote(sandbox, user, url, choices):
+    """Spread the votes as ``choices`` (one entry per vote) and send the ballot."""
+    mark = sandbox.mark()
+    await sandbox.open_deep_link(user, url)
+    ballot = (await sandbox.wait_for_message(user.id, since=mark, contains="verdeel je 3 stemmen")).message
+    numbers = {text.rstrip(" ●"): n for n, text in re.findall(r"^(\d+)\. (.+)$", ballot["text"], re.M)}
+    for choice in choices:
+        data = next(b["callback_data"] for row in ballot["reply_markup"]["inline_keyboard"] for b in row if b["text"] == f"{numbers[choice]} ➕")
+        ballot = await press(sandbox, user, ballot, data)
+    done = await press(sandbox, user, ballot, "v1:vote_send:")
+    assert "anoniem opgeslagen" in done["text"]
+
+
+
+async def fill_item(sandbox, leader, overview, number, fields):
+    """Press ✏️ on a measure, then type its fields as the bot asks for them."""
+    data = next(b["callback_data"] for row in overview["reply_markup"]["inline_keyboard"] for b in row if b["text"] == f"✏️ {number}")
+    item = await press(sandbox, leader, overview, data)
+    asked = await press(sandbox, leader, item, "v1:plan_field:")
+    assert "doel" in asked["text"]
+    reply = None
+    for value in fields:
+        reply = await say(sandbox, leader, value)
+    return reply
