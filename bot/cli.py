@@ -31,10 +31,16 @@ def main(argv: list[str] | None = None) -> int:
     run.add_argument("--config", "-c", default=None, help=f"configuration file (default: ${CONFIG_ENV} or config.toml)")
     check = commands.add_parser("check-config", help="check a configuration file without starting the bot")
     check.add_argument("file", nargs="?", default=None, help="configuration file (default: config.toml)")
+    demo = commands.add_parser("demo", help="run a whole cycle with a simulated team against the built-in sandbox")
+    demo.add_argument("--out", default="werkdruk-demo", help="folder for the summaries, charts and plan (default: werkdruk-demo)")
     args = parser.parse_args(argv)
     os.environ.setdefault("PTB_TIMEDELTA", "1")  # python-telegram-bot's future retry_after type, no warning
     if args.command == "check-config":
         return check_config(args.file or _default_config())
+    if args.command == "demo":
+        from bot.demo import main as demo_main
+
+        return demo_main(args.out)
     return run_bot(args.config or _default_config(), explicit=args.config is not None)
 
 

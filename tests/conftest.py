@@ -8,7 +8,9 @@ import os
 import pytest
 
 from bot.sandbox import Sandbox
-from tests.harness import BOT_USERNAME, RunningBot, sandbox_config
+from bot.local import RunningBot, sandbox_config
+
+BOT_USERNAME = "werkdruk_test_bot"
 
 # Opt in to python-telegram-bot's timedelta retry_after now, so 429 handling raises no deprecation warning.
 os.environ.setdefault("PTB_TIMEDELTA", "1")

@@ -21,7 +21,7 @@ from bot.sandbox.actors import (
     start_cycle,
     vote,
 )
-from tests.harness import sandbox_config
+from bot.local import sandbox_config
 
 KEEP = ["administratie en registratie", "contact met ouders"]
 # nea_hard, nea_much, nea_fast, administratie, ouders, eigen1 (overblijf), influence, free_cause, free_help

@@ -1,4 +1,4 @@
-"""Running the real bot in-process against the sandbox, as the tests (and users) see it."""
+"""Running the real bot in-process against the built-in sandbox: for the tests and ``werkdruk-bot demo``."""
 
 from __future__ import annotations
 
@@ -13,7 +13,6 @@ from bot.config import Config, PrivacyConfig
 from bot.sandbox import Sandbox
 from storage.db import Storage
 
-BOT_USERNAME = "werkdruk_test_bot"
 
 
 def sandbox_config(sandbox: Sandbox, db_path: Path, **overrides) -> Config:
