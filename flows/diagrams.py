@@ -11,7 +11,7 @@ from pathlib import Path
 
 from transitions.extensions import GraphMachine
 
-from flows import checkin, cycle, team
+from flows import checkin, cycle, plan, team
 
 # name -> (what it is, states, transitions, initial state)
 MACHINES = {
@@ -27,6 +27,11 @@ MACHINES = {
     "check-in draft": (
         "A member's answers in progress: one question at a time, back, change from the review, send once.",
         checkin.DRAFT_STATES, checkin.DRAFT_TRANSITIONS, "answering",
+    ),
+    "plan": (
+        "The team's plan (aanpakken): drafted, put to the team's vote, adopted by a majority of ALL members or not,"
+        " then the PMR's decision; a rejected plan is revised.",
+        plan.PLAN_STATES, plan.PLAN_TRANSITIONS, "opstellen",
     ),
     "team": ("A registered team; paused while the bot is not in its group.", team.TEAM_STATES, team.TEAM_TRANSITIONS, "active"),
 }

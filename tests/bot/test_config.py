@@ -65,6 +65,10 @@ def test_base_url_gives_ptb_urls(tmp_path):
         ({"telegram": {"token": TOKEN}, "storage": {"path": ""}}, "storage.path"),
         ({"telegram": {"token": TOKEN, "tokn": "x"}}, "telegram.tokn"),
         ({"telegram": {"token": TOKEN}, "extra": {}}, "extra"),
+        ({"telegram": {"token": TOKEN}, "funds": {"2026": 280.0}}, "funds.2026"),
+        ({"telegram": {"token": TOKEN}, "funds": {"2026/28": 280.0}}, "funds.2026/28"),
+        ({"telegram": {"token": TOKEN}, "funds": {"2026/27": "veel"}}, "funds.2026/27"),
+        ({"telegram": {"token": TOKEN}, "funds": {"2026/27": -1}}, "funds.2026/27"),
     ],
 )
 def test_bad_values_name_their_key(raw, key):
@@ -122,3 +126,9 @@ def test_check_config_ok(tmp_path):
     """A good file is confirmed in one line with exit status 0."""
     result = run_cli("check-config", str(write(tmp_path, f'[telegram]\ntoken = "{TOKEN}"\n')))
     assert result.returncode == 0 and "ok" in result.stdout
+
+
+def test_funds_per_school_year(tmp_path):
+    """[funds] holds the workload funds per pupil by school year, as numbers."""
+    config = load_config(write(tmp_path, f'[telegram]\ntoken = "{TOKEN}"\n[funds]\n"2026/27" = 281.5\n"2025/26" = 270\n'))
+    assert config.funds == {"2026/27": 281.5, "2025/26": 270.0}
