@@ -12,6 +12,7 @@ from bot.common import Services, edit, reply, services, user_language
 from bot.i18n import Markup, escape, t
 from flows.checkin import FREE_TEXT, MAX_FREE_TEXT, Draft, split_response
 from flows.cycle import Round
+from flows.text import clean
 
 
 def load_draft(svc: Services, round_: Round, user_id: int) -> Draft:
@@ -128,7 +129,7 @@ async def text_typed(update: Update, context: ContextTypes.DEFAULT_TYPE, round_:
     """The member typed an open answer."""
     svc, language, user_id = services(context), user_language(update, context), update.effective_user.id
     draft = load_draft(svc, round_, user_id)
-    text = (update.effective_message.text or "").strip()
+    text = clean(update.effective_message.text)
     current = draft.current
     if current is None or current.kind != FREE_TEXT:
         svc.storage.awaiting.clear(user_id)

@@ -19,6 +19,7 @@ from flows.cycle import CYCLE_STATES, PHASES, CloseOutcome, RoundKind, release_t
 from flows.deadlines import DEADLINE_CHOICES, deadline_after
 from flows.discussion import Step, proposal_text, short
 from flows.team import LEADING_ROLES, Action, Team, may
+from flows.text import name
 
 
 LeaderCommand = Callable[..., Awaitable[None]]
@@ -168,7 +169,7 @@ async def source_typed(update: Update, context: ContextTypes.DEFAULT_TYPE, team_
         await reply(update, t(language, "cycle_leaders_only"))
         return
     sources = svc.storage.cycles.sources(team.id)
-    label = " ".join((update.effective_message.text or "").split())
+    label = name(update.effective_message.text, fallback="")
     if label and len(sources) < MAX_SOURCES:
         sources.append(custom_source(label, sources))
         svc.storage.cycles.save_sources(team.id, sources)

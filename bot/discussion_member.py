@@ -17,6 +17,7 @@ from flows.catalogue import Source
 from storage.answers import scrub_wal
 from flows.cycle import Round
 from flows.discussion import MAX_PROPOSAL_TEXT, MAX_PROPOSALS_PER_MEMBER, MAX_PROPOSALS_PER_ROUND, add_vote, short, catalogue, clean_proposal, proposal_text, valid_ballot, votes_used
+from flows.text import clean
 
 
 def _keyboard(rows: list[list[tuple[str, str]]]) -> InlineKeyboardMarkup:
@@ -127,7 +128,7 @@ def _store_proposal(svc: Services, round_: Round, user_id: int, draft: dict, sou
 async def proposal_typed(update: Update, context: ContextTypes.DEFAULT_TYPE, round_: Round) -> None:
     """A proposal in the member's own words."""
     svc, language, user_id = services(context), user_language(update, context), update.effective_user.id
-    text = clean_proposal(update.effective_message.text or "")
+    text = clean_proposal(clean(update.effective_message.text))
     if text is None:
         await reply(update, t(language, "proposal_too_long", limit=MAX_PROPOSAL_TEXT))
         return

@@ -13,6 +13,7 @@ from telegram.ext import ContextTypes
 from bot.common import join_keyboard, reply, send, role_name, send_private, services, team_language, user_language
 from bot.i18n import t
 from flows.team import LEADING_ROLES, Action, Role, apply, invite_hash, may, may_register_team, new_invite_code
+from flows.text import name
 
 log = logging.getLogger(__name__)
 
@@ -63,14 +64,14 @@ async def register_team(update: Update, context: ContextTypes.DEFAULT_TYPE) -> N
         await reply(update, t(language, "register_check_failed"))
         return
     if not may_register_team(member.status):
-        await reply(update, t(language, "register_refused", name=user.first_name))
+        await reply(update, t(language, "register_refused", name=name(user.first_name)))
         return
     code = new_invite_code()
-    team = storage.teams.register(chat.id, chat.title or str(chat.id), user.id, invite_hash(code))
+    team = storage.teams.register(chat.id, name(chat.title, fallback=str(chat.id)), user.id, invite_hash(code))
     group_language = team_language(context)
     sent = await reply(
         update,
-        t(group_language, "registered", team=team.name, leader=user.first_name)
+        t(group_language, "registered", team=team.name, leader=name(user.first_name))
         + "\n\n"
         + t(group_language, "join_message", team=team.name),
         join_keyboard(context, group_language, code),
@@ -78,12 +79,12 @@ async def register_team(update: Update, context: ContextTypes.DEFAULT_TYPE) -> N
     storage.teams.set_invite_message(team.id, sent.message_id)
 
 
-async def _already_registered(update: Update, context: ContextTypes.DEFAULT_TYPE, team_id: int, name: str) -> None:
+async def _already_registered(update: Update, context: ContextTypes.DEFAULT_TYPE, team_id: int, team_name: str) -> None:
     """Tell a non-leader the group is a team already, pointing at the join message that is in the group."""
     language = user_language(update, context)
     message_id = services(context).storage.teams.invite_message(team_id)
     reply_to = ReplyParameters(message_id, allow_sending_without_reply=True) if message_id else None
-    await reply(update, t(language, "already_registered", team=name), reply_parameters=reply_to)
+    await reply(update, t(language, "already_registered", team=team_name), reply_parameters=reply_to)
 
 
 async def post_invite(context: ContextTypes.DEFAULT_TYPE, team_id: int) -> None:
@@ -121,11 +122,11 @@ async def appoint_co_leader(update: Update, context: ContextTypes.DEFAULT_TYPE) 
     current = storage.teams.role_of(team.id, target.id)
     if current in LEADING_ROLES:
         await reply(
-            update, t(language, "coleader_already", name=target.first_name, role=role_name(language, current), team=team.name)
+            update, t(language, "coleader_already", name=name(target.first_name), role=role_name(language, current), team=team.name)
         )
         return
     storage.teams.set_role(team.id, target.id, Role.CO_LEADER)
-    await reply(update, t(team_language(context), "coleader_done", name=target.first_name, team=team.name))
+    await reply(update, t(team_language(context), "coleader_done", name=name(target.first_name), team=team.name))
 
 
 async def group_migrated(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -140,4 +141,4 @@ async def group_renamed(update: Update, context: ContextTypes.DEFAULT_TYPE) -> N
     storage = services(context).storage
     team = storage.teams.by_chat(update.effective_chat.id)
     if team is not None and update.effective_message.new_chat_title:
-        storage.teams.rename(team.id, update.effective_message.new_chat_title)
+        storage.teams.rename(team.id, name(update.effective_message.new_chat_title))

@@ -10,6 +10,7 @@ from bot.common import edit, is_private, reply, role_name, services, team_choice
 from bot.group import post_invite
 from bot.i18n import Markup, t
 from flows.team import LEADING_ROLES, Action, Role, Team, may, parse_pupils
+from flows.text import name
 
 
 def _roles_text(language: str, teams: list[tuple[Team, Role]]) -> Markup:
@@ -40,7 +41,7 @@ async def show_help(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         await reply(update, t(language, "help_group_none"))
         return
     key = "help_group_leader" if role in LEADING_ROLES else "help_group_member"
-    await reply(update, t(language, key, name=user.first_name, role=role_name(language, role), team=team.name))
+    await reply(update, t(language, key, name=name(user.first_name), role=role_name(language, role), team=team.name))
 
 
 async def _target_team(

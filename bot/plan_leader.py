@@ -17,6 +17,7 @@ from bot.plan_output import document_name, initial_plan, plan_document, plan_mes
 from flows.cycle import Cycle
 from flows.plan import FIELDS, MAX_ITEMS, Plan, PlanItem, clean_field, parse_cost
 from flows.team import Team
+from flows.text import clean
 
 
 def _keyboard(rows: list[list[tuple[str, str]]]) -> InlineKeyboardMarkup:
@@ -172,7 +173,7 @@ async def text_typed(update: Update, context: ContextTypes.DEFAULT_TYPE, kind: s
         svc.storage.awaiting.clear(user_id)
         await reply(update, t(language, "cycle_leaders_only"))
         return
-    text = update.effective_message.text or ""
+    text = clean(update.effective_message.text)
     if kind.startswith("pmr_date:"):
         day = parse_day(text)
         if day is None:

@@ -9,6 +9,7 @@ from bot.callbacks import Callback, encode
 from bot.common import edit, reply, role_name, send_private, services, team_choice_keyboard, user_language
 from bot.i18n import Markup, t
 from flows.team import Action, LeaveOutcome, Role, invite_hash, is_invite_code, leave_outcome, may
+from flows.text import name
 
 
 def privacy_note(context: ContextTypes.DEFAULT_TYPE, language: str) -> Markup:
@@ -39,11 +40,11 @@ async def start_private(update: Update, context: ContextTypes.DEFAULT_TYPE) -> N
         return
     teams = storage.teams.teams_of(user.id)
     if not teams:
-        await reply(update, t(language, "start_no_team", name=user.first_name))
+        await reply(update, t(language, "start_no_team", name=name(user.first_name)))
         return
     lines = [t(language, "team_line", role=role_name(language, role), team=team.name) for team, role in teams]
     joined = Markup(f" {t(language, 'and_word')} ".join(lines))
-    await reply(update, t(language, "start_member", name=user.first_name, teams=joined))
+    await reply(update, t(language, "start_member", name=name(user.first_name), teams=joined))
 
 
 async def _join(update: Update, context: ContextTypes.DEFAULT_TYPE, payload: str, language: str) -> None:

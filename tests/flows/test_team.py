@@ -86,3 +86,23 @@ def test_invite_codes_are_unguessable_deep_link_payloads():
 def test_parse_pupils(text, expected):
     """A pupil count is a whole number from 1 to 5000, optionally followed by a word."""
     assert parse_pupils(text) == expected
+
+
+@pytest.mark.parametrize(
+    "raw,expected",
+    [
+        ("  gewoon  ", "gewoon"),
+        ("a\ud800b", "a\ufffdb"),  # a lone surrogate cannot be encoded: replaced
+        ("\u202eevil\u202c", "evil"),  # bidi override removed
+        ("مرحبا", "مرحبا"),  # right-to-left letters kept
+        ("zero\u200bwidth", "zero\u200bwidth"),
+        ("bell\x07 and\nnewline", "bell and\nnewline"),
+        (None, ""),
+    ],
+)
+def test_typed_text_is_cleaned(raw, expected):
+    """What people type is stored without broken or invisible control characters, RTL letters kept."""
+    from flows.text import clean
+
+    assert clean(raw) == expected
+    clean(raw).encode("utf-8")  # always encodable
