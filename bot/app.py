@@ -23,7 +23,7 @@ from telegram.ext import (
     filters,
 )
 
-from bot import cycle_leader, deadlines, group, info, plan_leader, private, pulse, rounds_member, summaries
+from bot import cycle_leader, deadlines, group, info, mydata, plan_leader, private, pulse, rounds_member, summaries
 from bot.outbox import OutboxSender
 from bot.callbacks import decode
 from bot.commands import BY_KEY, publish_menus
@@ -110,6 +110,8 @@ def add_handlers(application: Application) -> None:
             _command("sickleave", plan_leader.sick_leave, PRIVATE | GROUPS),
             _command("pulse", pulse.pulse_command, PRIVATE | GROUPS),
             _command("trend", pulse.trend_command, PRIVATE),
+            _command("mydata", mydata.my_data, PRIVATE),
+            _command("deleteteam", mydata.delete_team, PRIVATE | GROUPS),
             _command("leave", info.private_only, GROUPS),
             CallbackQueryHandler(button_pressed),
             MessageHandler(filters.StatusUpdate.MIGRATE, group.group_migrated),
@@ -144,6 +146,8 @@ BUTTONS = {
     )},
     "pulse": pulse.pulse_button,
     "as_team": cycle_leader.as_team_button,
+    **{action: mydata.my_data_button for action in ("my_del", "my_del_yes", "my_del_no")},
+    "team_del": mydata.delete_team_button,
     "open_round": rounds_member.open_round_button,
     **{action: rounds_member.round_button for action in rounds_member.BUTTONS},
 }

@@ -1,4 +1,4 @@
-"""The command line: ``werkdruk-bot run | check-config``.
+"""The command line: ``werkdruk-bot run | check-config | backup | demo``.
 
 Configuration problems end with one line naming the key and exit status 2, never a traceback.
 """
@@ -17,6 +17,7 @@ from bot.config import TOKEN_ENV, Config, ConfigError, load_config, parse_config
 CONFIG_ENV = "WERKDRUK_BOT_CONFIG"
 EXIT_CONFIG = 2
 EXIT_STORAGE = 3
+EXIT_BACKUP = 1
 
 
 def _default_config() -> str:
@@ -31,12 +32,17 @@ def main(argv: list[str] | None = None) -> int:
     run.add_argument("--config", "-c", default=None, help=f"configuration file (default: ${CONFIG_ENV} or config.toml)")
     check = commands.add_parser("check-config", help="check a configuration file without starting the bot")
     check.add_argument("file", nargs="?", default=None, help="configuration file (default: config.toml)")
+    copy = commands.add_parser("backup", help="write a consistent copy of the database (also while the bot runs)")
+    copy.add_argument("file", help="the backup file to write (replaced if it exists)")
+    copy.add_argument("--config", "-c", default=None, help=f"configuration file (default: ${CONFIG_ENV} or config.toml)")
     demo = commands.add_parser("demo", help="run a whole cycle with a simulated team against the built-in sandbox")
     demo.add_argument("--out", default="werkdruk-demo", help="folder for the summaries, charts and plan (default: werkdruk-demo)")
     args = parser.parse_args(argv)
     os.environ.setdefault("PTB_TIMEDELTA", "1")  # python-telegram-bot's future retry_after type, no warning
     if args.command == "check-config":
         return check_config(args.file or _default_config())
+    if args.command == "backup":
+        return backup_database(args.file, args.config or _default_config(), explicit=args.config is not None)
     if args.command == "demo":
         from bot.demo import main as demo_main
 
@@ -61,6 +67,22 @@ def check_config(path: str) -> int:
         return EXIT_CONFIG
     where = config.base_url or "api.telegram.org"
     print(f"{path}: ok ({config.mode} via {where}, database {config.storage_path}, language {config.language})")
+    return 0
+
+
+def backup_database(target: str, path: str, explicit: bool = True) -> int:
+    """Copy the configured database into ``target`` (consistent while the bot runs) and check the copy."""
+    config = _load(path, explicit)
+    if config is None:
+        return EXIT_CONFIG
+    from bot.backup import BackupError, backup
+
+    try:
+        result = backup(config.storage_path, target)
+    except BackupError as exc:
+        print(f"werkdruk-bot: backup failed: {exc}", file=sys.stderr)
+        return EXIT_BACKUP
+    print(f"{config.storage_path} -> {result.path}: ok (integrity ok, {result.tables} tables, {result.size} bytes)")
     return 0
 
 

@@ -48,6 +48,8 @@ COMMANDS = (
     Command("invite", "uitnodiging", "invite"),
     Command("coleader", "coleider", "coleader", private=False),
     Command("leave", "verlaten", "leave", group=False),
+    Command("mydata", "mijngegevens", "mydata", group=False),
+    Command("deleteteam", "teamverwijderen", "deleteteam"),
 )
 BY_KEY = {command.key: command for command in COMMANDS}
 

@@ -48,6 +48,7 @@ class PrivacyConfig:
 
     min_group_size: int = 5
     min_group_size_free_text: int = 8
+    retention_days: int = 30  # raw answers are deleted this long after their cycle closed
 
 
 @dataclass(frozen=True)
@@ -85,7 +86,7 @@ _KNOWN = {
     "webhook": {"url", "secret_token", "listen", "port", "path"},
     "storage": {"path"},
     "general": {"timezone", "language", "log_level"},
-    "privacy": {"min_group_size", "min_group_size_free_text"},
+    "privacy": {"min_group_size", "min_group_size_free_text", "retention_days"},
     "funds": None,  # keys are school years, checked in _parse_funds
 }
 
@@ -176,7 +177,10 @@ def _parse_privacy(section: dict[str, Any]) -> PrivacyConfig:
     free_text = _get(section, "privacy.min_group_size_free_text", int, max(8, size))
     if free_text < size:
         raise ConfigError("privacy.min_group_size_free_text", "must be at least privacy.min_group_size")
-    return PrivacyConfig(min_group_size=size, min_group_size_free_text=free_text)
+    retention = _get(section, "privacy.retention_days", int, 30)
+    if not 1 <= retention <= 3650:
+        raise ConfigError("privacy.retention_days", "must be between 1 and 3650 days")
+    return PrivacyConfig(min_group_size=size, min_group_size_free_text=free_text, retention_days=retention)
 
 
 def _parse_webhook(section: dict[str, Any] | None, env: dict[str, str]) -> WebhookConfig:

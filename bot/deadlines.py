@@ -3,6 +3,7 @@ fell due while the bot was down (it runs shortly after start-up), each exactly o
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 
 from telegram.ext import ContextTypes
@@ -31,6 +32,9 @@ def close_due_rounds(svc: Services) -> int:
         except Exception:
             log.exception("%s failed", task.__name__)
     svc.storage.answers.expire_drafts(svc.now())
+    purged = svc.storage.privacy.purge_raw_answers(dt.date.fromtimestamp(svc.now()), svc.config.privacy.retention_days)
+    if purged:
+        log.info("deleted the raw answers of %d round(s) after the retention period", purged)
     return closed
 
 

@@ -165,6 +165,7 @@ def _close(svc: Services, team: Team, cycle: Cycle, round_: Round, accept_withou
         if messages.plan is not None:
             storage.plans.save(cycle.id, messages.plan)
         storage.answers.save_summary(round_.id, round_.kind, outcome is CloseOutcome.RELEASED, messages.summary)
+        storage.privacy.drop_departed(round_.id, team.id)
         for chat_id, text, markup, photo in messages.rows:
             storage.outbox.add(chat_id, text, markup, photo=photo)
         storage.answers.expire_drafts(svc.now())
@@ -199,6 +200,7 @@ def close_pulse(svc: Services, team: Team, round_: Round) -> CloseOutcome:
     with svc.storage.atomic():
         svc.storage.cycles.save_round(round_)
         svc.storage.answers.save_summary(round_.id, round_.kind, outcome is CloseOutcome.RELEASED, messages.summary)
+        svc.storage.privacy.drop_departed(round_.id, team.id)
         for chat_id, text, markup, photo in messages.rows:
             svc.storage.outbox.add(chat_id, text, markup, photo=photo)
         svc.storage.answers.expire_drafts(svc.now())

@@ -12,6 +12,7 @@ import asyncio
 import contextlib
 import datetime as dt
 import logging
+import math
 from collections.abc import Callable
 
 from telegram import Bot, InlineKeyboardMarkup
@@ -25,6 +26,7 @@ from storage.outbox import OutboxMessage
 log = logging.getLogger(__name__)
 
 MAX_BACKOFF = 300
+_NEXT, _PAUSE, _REREAD = object(), object(), object()  # what the sender does after a row
 
 
 def _seconds(value: float | dt.timedelta) -> float:
@@ -34,17 +36,21 @@ def _seconds(value: float | dt.timedelta) -> float:
 class OutboxSender:
     """One background task per application; ``wake()`` after committing new rows."""
 
+    STOP_GRACE = 3.0  # seconds a graceful stop waits for the message in flight
+
     def __init__(self, bot: Bot, storage: Storage, clock: Callable[[], float]) -> None:
         self.bot = bot
         self.storage = storage
         self.clock = clock
         self._wake = asyncio.Event()
         self._task: asyncio.Task | None = None
+        self._stopping = False
         self.idle = asyncio.Event()
 
     def start(self) -> None:
         """Start draining (rows left from before a restart are sent first)."""
         if self._task is None:
+            self._stopping = False
             self._task = asyncio.create_task(self._run(), name="outbox-sender")
 
     def wake(self) -> None:
@@ -53,20 +59,31 @@ class OutboxSender:
         self._wake.set()
 
     async def stop(self) -> None:
-        """Stop after the message in flight, if any."""
-        if self._task is not None:
+        """Stop after the message in flight, if any (waiting at most ``STOP_GRACE`` seconds)."""
+        if self._task is None:
+            return
+        self._stopping = True
+        self._wake.set()
+        try:
+            await asyncio.wait_for(asyncio.shield(self._task), self.STOP_GRACE)
+        except TimeoutError:  # e.g. sleeping out a long retry_after: the row stays pending for the next start
             self._task.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await self._task
-            self._task = None
+        except asyncio.CancelledError:
+            self._task.cancel()
+            raise
+        self._task = None
 
     async def _run(self) -> None:
-        while True:
+        while not self._stopping:
             self._wake.clear()
             try:
                 await self.drain()
             except Exception:  # never let the sender die: log, and try again on the next wake-up
                 log.exception("outbox sender failed; will retry")
+            if self._stopping:
+                return
             due = self.storage.outbox.next_due()
             timeout = None if due is None else max(0.05, due - self.clock())
             if due is None:
@@ -75,43 +92,67 @@ class OutboxSender:
                 await asyncio.wait_for(self._wake.wait(), timeout)
 
     async def drain(self) -> None:
-        """Send everything that is due now."""
-        while True:
+        """Send everything that is due now, in order; stop at the first row that must wait."""
+        while not self._stopping:
             batch = self.storage.outbox.pending(int(self.clock()))
             if not batch:
                 return
             for message in batch:
-                if not await self._send_one(message):
+                if self._stopping:
                     return
+                outcome = await self._send_one(message)
+                if outcome is _PAUSE:
+                    return
+                if outcome is _REREAD:
+                    break
 
-    async def _send_one(self, message: OutboxMessage) -> bool:
-        """Send one row; False when sending should pause (the whole batch waits for a 429)."""
+    def _skip(self, message: OutboxMessage) -> bool:
+        """A private message to someone who blocked the bot (or never opened a chat) is not attempted."""
+        if message.chat_id > 0 and not self.storage.people.is_reachable(message.chat_id):
+            self.storage.outbox.mark(message.id, "unreachable")
+            return True
+        return False
+
+    async def _send_one(self, message: OutboxMessage) -> object:
+        """Send one row; _PAUSE when sending should wait (order is kept), _REREAD after rows changed."""
         outbox = self.storage.outbox
+        if self._skip(message):
+            return _NEXT
         try:
             await self._deliver(message)
         except RetryAfter as exc:
-            outbox.defer(message.id, int(self.clock() + _seconds(exc.retry_after)) + 1)
-            return False
+            wait = _seconds(exc.retry_after)
+            log.warning("outbox message %s: flood limit; retry in %ss", message.id, wait)
+            outbox.defer(message.id, math.ceil(self.clock() + wait))
+            return _PAUSE
         except ChatMigrated as exc:
             self.storage.teams.move_chat(message.chat_id, exc.new_chat_id)
             outbox.move_chat(message.chat_id, exc.new_chat_id)
-            return True
+            return _REREAD
         except Forbidden:
-            outbox.mark(message.id, "unreachable")
-            if message.chat_id > 0:
-                self.storage.people.unreachable(message.chat_id)
-            return True
+            with self.storage.atomic():
+                outbox.mark(message.id, "unreachable")
+                if message.chat_id > 0:
+                    self.storage.people.unreachable(message.chat_id)
+            return _NEXT
         except BadRequest as exc:
             log.error("outbox message %s refused by Telegram: %s", message.id, exc.message)
             outbox.mark(message.id, "failed")
-            return True
-        except (NetworkError, TelegramError) as exc:
-            delay = min(MAX_BACKOFF, 2 ** min(message.attempts, 8))
-            log.warning("outbox message %s not sent (%s); retry in %ss", message.id, exc.__class__.__name__, delay)
-            outbox.defer(message.id, int(self.clock()) + delay)
-            return False
+            return _NEXT
+        except (NetworkError, TelegramError) as exc:  # 5xx, timeouts, dropped connections: back off
+            self._back_off(message, exc)
+            return _PAUSE
+        except Exception as exc:  # a bug must not make the sender spin on one row: back off as well
+            log.exception("outbox message %s could not be sent", message.id)
+            self._back_off(message, exc)
+            return _PAUSE
         outbox.mark(message.id, "sent")
-        return True
+        return _NEXT
+
+    def _back_off(self, message: OutboxMessage, exc: Exception) -> None:
+        delay = min(MAX_BACKOFF, 2 ** min(message.attempts, 8))
+        log.warning("outbox message %s not sent (%s); retry in %ss", message.id, exc.__class__.__name__, delay)
+        self.storage.outbox.defer(message.id, math.ceil(self.clock()) + delay)
 
     async def _deliver(self, message: OutboxMessage) -> None:
         markup = InlineKeyboardMarkup.de_json(message.markup, self.bot) if message.markup else None

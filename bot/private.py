@@ -15,12 +15,13 @@ from flows.text import name
 def privacy_note(context: ContextTypes.DEFAULT_TYPE, language: str) -> Markup:
     """The plain-language note on what is stored and who sees what, with this deployment's thresholds."""
     privacy = services(context).config.privacy
-    return t(
+    note = t(
         language,
         "privacy",
         min_group_size=privacy.min_group_size,
         min_group_size_free_text=privacy.min_group_size_free_text,
     )
+    return Markup(note + "\n" + t(language, "privacy_retention", days=privacy.retention_days))
 
 
 async def start_private(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:

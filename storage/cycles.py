@@ -125,7 +125,8 @@ class Cycles:
     def save_round(self, round_: Round) -> None:
         """Store a round's closing (only an open round closes: a second close fails loudly)."""
         cursor = self.db.execute(
-            "UPDATE rounds SET state = ?, closes_at = ? WHERE id = ? AND state = 'open'", [round_.state, round_.closes_at, round_.id]
+            "UPDATE rounds SET state = ?, closes_at = ?, closed_on = ? WHERE id = ? AND state = 'open'",
+            [round_.state, round_.closes_at, dt.date.today().isoformat(), round_.id],
         )
         if cursor.rowcount != 1:
             raise RuntimeError(f"round {round_.id} was closed already")

@@ -13,6 +13,7 @@ from storage.migrations import migrate
 from storage.outbox import Outbox
 from storage.people import People
 from storage.plans import Plans, Pulses
+from storage.privacy import Privacy
 from storage.proposals import Proposals
 from storage.teams import Teams
 from storage.updates import UpdateLog
@@ -52,6 +53,7 @@ class Storage:
         self.awaiting = Awaiting(self.db)
         self.plans = Plans(self.db)
         self.pulses = Pulses(self.db)
+        self.privacy = Privacy(self.db)
 
     def atomic(self):
         """One transaction (nested calls become savepoints): a state change and its outbox rows together."""

@@ -189,3 +189,14 @@ def m003_plan_evaluation_pulse(db: sqlite_utils.Database) -> None:
         CREATE UNIQUE INDEX one_open_pulse_per_team ON rounds(team_id) WHERE state = 'open' AND kind = 'pulse';
         """
     )
+
+
+@migration
+def m004_retention(db: sqlite_utils.Database) -> None:
+    """When a round closed, and whether its raw answers were deleted after the retention period."""
+    db.executescript(
+        """
+        ALTER TABLE rounds ADD COLUMN closed_on TEXT;
+        ALTER TABLE rounds ADD COLUMN purged INTEGER NOT NULL DEFAULT 0;
+        """
+    )
