@@ -3,8 +3,10 @@ members, the evaluation compared with the analysis - then the trend."""
 
 from __future__ import annotations
 
+import logging
 import re
 
+from tests.bot.inspect_store import assert_nothing_links
 from bot.sandbox.actors import check_in, fill_item, form_team, leader_moves_on, press, propose, round_url, say, start_cycle, vote
 
 KEEP = ["administratie en registratie"]
@@ -28,8 +30,9 @@ EVALUATION = [
 ]  # high workload 1/6 = 17%
 
 
-async def test_all_four_phases_and_a_pulse(sandbox, running_bot):
+async def test_all_four_phases_and_a_pulse(sandbox, running_bot, caplog):
     """Analyse, discuss, a plan adopted by 4 of 7 members with the PMR's consent, the evaluation against the analysis, a pulse, the trend."""
+    caplog.set_level(logging.DEBUG)
     leader, members, group = await form_team(sandbox, ["Anna", "Bram", "Chris", "Dewi", "Eva", "Fleur"])
     everyone = [leader, *members]
     await say(sandbox, leader, "/leerlingen 212")
@@ -144,4 +147,8 @@ async def test_all_four_phases_and_a_pulse(sandbox, running_bot):
     trend = await say(sandbox, leader, "/trend")
     await sandbox.wait_for(lambda c: c.method == "sendPhoto" and c.ok, since=mark)
     assert len(re.findall(r"67%|17%", trend.text)) >= 2
+
+    # An adversary's look at everything stored and logged: nothing links a member to an answer.
+    ours = "\n".join(r.getMessage() for r in caplog.records if r.name.startswith(("bot", "storage", "flows")))
+    assert_nothing_links(running_bot.storage, everyone, ours)
     sandbox.assert_no_violations()
