@@ -17,6 +17,7 @@ import asyncio
 import math
 import random
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
@@ -196,19 +197,26 @@ class TapStats:
         return value, lower_bound
 
 
-async def run_people(people, deadline: float, stats: TapStats) -> None:
-    """Run the people's coroutines; at ``deadline`` (loop time) stop them, counting unfinished taps as censored."""
+async def run_people(people, deadline: float, stats: TapStats) -> list:
+    """Run the people's coroutines; at ``deadline`` (loop time) stop them, counting unfinished taps as censored.
+    Returns each one's result (None when stopped)."""
     loop = asyncio.get_running_loop()
     stats.started = time.time()
     tasks = [asyncio.create_task(p) for p in people]
-    _done, pending = await asyncio.wait(tasks, timeout=max(0.0, deadline - loop.time()))
+    _done, pending = await asyncio.wait(tasks, timeout=max(0.0, deadline - loop.time())) if tasks else (set(), set())
     stats.ended = time.time()
     for task in pending:
         task.cancel()
     await asyncio.gather(*pending, return_exceptions=True)
+    results = []
     for task in tasks:
-        if task.done() and not task.cancelled() and task.exception() is not None:
+        if task.cancelled():
+            results.append(None)
+        elif task.exception() is not None:
             raise task.exception()
+        else:
+            results.append(task.result())
+    return results
 
 
 async def await_reaction(tracker: Tracker, expect: Expect, stats: TapStats | None, timeout: float = 120.0) -> Expect | None:
@@ -262,24 +270,31 @@ async def open_checkin(tracker: Tracker, user, round_id: int, timeout: float, st
     return got.result if got else None
 
 
-async def checkin_member(tracker: Tracker, user, question: dict, stats: TapStats, rng: random.Random, *,
-                         wander_until: float | None = None, think: tuple[float, float] = (0.0, 0.0),
-                         max_taps: int = 200) -> bool:
-    """Tap through the check-in from ``question`` (until sent, or - wandering - until the loop time passes)."""
-    loop = asyncio.get_running_loop()
+class Sink:
+    """Where a person's tap timings go (a phase may switch it, e.g. when a broadcast starts)."""
+
+    def __init__(self, stats: TapStats | None = None) -> None:
+        self.stats = stats or TapStats()
+
+
+async def checkin_member(tracker: Tracker, user, question: dict, sink: Sink, rng: random.Random, *,
+                         keep_going: Callable[[], bool] | None = None, think: tuple[float, float] = (0.0, 0.0),
+                         max_taps: int = 100_000) -> bool:
+    """Tap through the check-in from ``question`` until it is sent; True when thanked. With ``keep_going``,
+    wander instead (answer, back, answer, ...) for as long as it returns True."""
     message, last = question, None
     for _ in range(max_taps):
-        if wander_until is not None and loop.time() >= wander_until:
+        if keep_going is not None and not keep_going():
             return True
         if think[1] > 0:
             await asyncio.sleep(rng.uniform(*think))
         message = current(tracker.sandbox, message)
-        data = choose_checkin_button(message, rng, wander=wander_until is not None, last=last)
+        data = choose_checkin_button(message, rng, wander=keep_going is not None, last=last)
         if data is None:
-            return True  # thanked: the check-in is sent
+            return "v1:" not in str(message.get("reply_markup"))  # thanked: the check-in is sent
         last = data.split(":")[1]
         expect = await tracker.tap(user, message, data)
-        if await await_reaction(tracker, expect, stats) is None:
+        if await await_reaction(tracker, expect, sink.stats) is None:
             return False
     return False
 
@@ -295,18 +310,17 @@ def bare_start_message(sandbox: Sandbox, user) -> dict:
     return world.store(world.new_message(world.bot, user.id, text="Stap 0", reply_markup=markup))
 
 
-async def bare_member(tracker: Tracker, user, message: dict, taps: int, stats: TapStats, rng: random.Random, *,
-                      wander_until: float | None = None, think: tuple[float, float] = (0.0, 0.0)) -> bool:
-    """Tap the bare bot's single button ``taps`` times (or until the loop time passes)."""
-    loop = asyncio.get_running_loop()
-    for _ in range(taps if wander_until is None else 10**6):
-        if wander_until is not None and loop.time() >= wander_until:
+async def bare_member(tracker: Tracker, user, message: dict, taps: int, sink: Sink, rng: random.Random, *,
+                      keep_going: Callable[[], bool] | None = None, think: tuple[float, float] = (0.0, 0.0)) -> bool:
+    """Tap the bare bot's single button ``taps`` times (or, with ``keep_going``, for as long as it returns True)."""
+    for _ in range(taps if keep_going is None else 10**7):
+        if keep_going is not None and not keep_going():
             return True
         if think[1] > 0:
             await asyncio.sleep(rng.uniform(*think))
         message = current(tracker.sandbox, message)
         expect = await tracker.tap(user, message, _buttons(message)[0])
-        if await await_reaction(tracker, expect, stats) is None:
+        if await await_reaction(tracker, expect, sink.stats) is None:
             return False
     return True
 

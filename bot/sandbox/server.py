@@ -102,7 +102,7 @@ class BotApiHandler(tornado.web.RequestHandler):
             return
         self.set_status(status)
         self.set_header("Content-Type", "application/json")
-        self.finish(json.dumps(body, ensure_ascii=False))
+        self.finish(json.dumps(body))  # \u-escaped, as Telegram does: a lone surrogate typed by a user survives
 
     def _reply_error(self, error: ApiError) -> None:
         body: dict[str, Any] = {"ok": False, "error_code": error.code, "description": error.description}
