@@ -102,9 +102,10 @@ async def edit(update: Update, text: Markup | str, reply_markup: InlineKeyboardM
             text, parse_mode=ParseMode.HTML, link_preview_options=NO_PREVIEW, reply_markup=reply_markup
         )
     except BadRequest as exc:
-        if "not modified" in exc.message.lower():
+        problem = exc.message.lower()
+        if "not modified" in problem:
             return
-        if "not found" in exc.message.lower():
+        if "not found" in problem or "can't be edited" in problem:  # deleted, too old, or not the bot's
             await reply(update, text, reply_markup)
             return
         raise
