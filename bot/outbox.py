@@ -26,7 +26,9 @@ from storage.outbox import OutboxMessage
 log = logging.getLogger(__name__)
 
 MAX_BACKOFF = 300
-_NEXT, _PAUSE, _REREAD = object(), object(), object()  # what the sender does after a row
+# What the sender does after a row: the next row; stop everything for a while (network down); hold
+# this chat only (a flood limit), keeping its order; or read the rows again (a group changed its id).
+_NEXT, _PAUSE, _HOLD, _REREAD = object(), object(), object(), object()
 
 
 def _seconds(value: float | dt.timedelta) -> float:
@@ -84,26 +86,44 @@ class OutboxSender:
                 log.exception("outbox sender failed; will retry")
             if self._stopping:
                 return
-            due = self.storage.outbox.next_due()
+            due = self._next_retry()
             timeout = None if due is None else max(0.05, due - self.clock())
             if due is None:
                 self.idle.set()
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self._wake.wait(), timeout)
 
+    def _next_retry(self) -> int | None:
+        """When the earliest deferred row is due (rows waiting behind it are not counted)."""
+        row = self.storage.db.execute("SELECT min(not_before) FROM outbox WHERE status = 'pending' AND not_before > 0").fetchone()
+        return row[0]
+
+    def _held(self, now: int) -> dict[int, int]:
+        """Per chat, the oldest row deferred until later: newer rows of that chat wait behind it (order)."""
+        rows = self.storage.db.execute(
+            "SELECT chat_id, min(id) FROM outbox WHERE status = 'pending' AND not_before > ? GROUP BY chat_id", [now]
+        )
+        return {chat_id: row_id for chat_id, row_id in rows}
+
     async def drain(self) -> None:
-        """Send everything that is due now, in order; stop at the first row that must wait."""
+        """Send everything that is due now, oldest first; a chat whose row must wait keeps its order."""
         while not self._stopping:
-            batch = self.storage.outbox.pending(int(self.clock()))
+            now = int(self.clock())
+            held = self._held(now)
+            batch = [m for m in self.storage.outbox.pending(now, limit=500) if m.id < held.get(m.chat_id, m.id + 1)]
             if not batch:
                 return
             for message in batch:
                 if self._stopping:
                     return
+                if message.id > held.get(message.chat_id, message.id):
+                    continue
                 outcome = await self._send_one(message)
                 if outcome is _PAUSE:
                     return
-                if outcome is _REREAD:
+                if outcome is _HOLD:
+                    held[message.chat_id] = min(message.id, held.get(message.chat_id, message.id))
+                elif outcome is _REREAD:
                     break
 
     def _skip(self, message: OutboxMessage) -> bool:
@@ -114,7 +134,7 @@ class OutboxSender:
         return False
 
     async def _send_one(self, message: OutboxMessage) -> object:
-        """Send one row; _PAUSE when sending should wait (order is kept), _REREAD after rows changed."""
+        """Send one row, and say what to do next (see _NEXT, _PAUSE, _HOLD, _REREAD)."""
         outbox = self.storage.outbox
         if self._skip(message):
             return _NEXT
@@ -124,7 +144,7 @@ class OutboxSender:
             wait = _seconds(exc.retry_after)
             log.warning("outbox message %s: flood limit; retry in %ss", message.id, wait)
             outbox.defer(message.id, math.ceil(self.clock() + wait))
-            return _PAUSE
+            return _HOLD
         except ChatMigrated as exc:
             self.storage.teams.move_chat(message.chat_id, exc.new_chat_id)
             outbox.move_chat(message.chat_id, exc.new_chat_id)

@@ -12,7 +12,7 @@ from bot.plan_document import plan_pdf
 from bot.plan_render import render_plan
 from flows.cycle import Cycle, RoundKind
 from flows.discussion import proposal_text
-from flows.plan import Budget, Plan, PlanItem, budget, school_year
+from flows.plan import Budget, Plan, PlanItem, budget, counts_released, school_year
 from flows.team import Team
 
 
@@ -28,13 +28,13 @@ def source_labels(svc: Services, team: Team, language: str) -> dict[str, str]:
 
 def plan_messages(svc: Services, team: Team, plan: Plan, language: str) -> list[Markup]:
     """The plan as readable messages."""
-    released = plan.vote is None or plan.vote.voters >= svc.config.privacy.min_group_size
+    released = plan.vote is None or counts_released(plan.vote, svc.config.privacy.min_group_size)
     return render_plan(plan, plan_budget(svc, team, plan), team.name, language, source_labels(svc, team, language), released)
 
 
 def plan_document(svc: Services, team: Team, plan: Plan, language: str) -> bytes:
     """The plan as a printable PDF."""
-    released = plan.vote is None or plan.vote.voters >= svc.config.privacy.min_group_size
+    released = plan.vote is None or counts_released(plan.vote, svc.config.privacy.min_group_size)
     day = dt.date.fromtimestamp(svc.now())
     return plan_pdf(plan, plan_budget(svc, team, plan), team.name, language, source_labels(svc, team, language), released, day)
 

@@ -16,7 +16,7 @@ from bot.charts_trend import evaluation_chart
 from bot.evaluation_render import evaluation_caption, render_evaluation, render_pulse
 from flows.analysis import AnalysisSummary, Thresholds, summarise_analysis
 from flows.evaluation import summarise_evaluation
-from flows.plan import PLAN_CHOICES, Plan, PlanVote, adopted
+from flows.plan import PLAN_CHOICES, Plan, PlanVote, adopted, counts_released
 from flows.pulse import summarise_pulse
 from flows.checkin import FREE_TEXT
 from flows.cycle import CloseOutcome, Cycle, Round, RoundKind
@@ -216,7 +216,7 @@ def plan_vote_messages(svc: Services, team: Team, round_: Round, released: bool)
     vote = PlanVote(counts["voor"], counts["tegen"], counts["onthouding"], svc.storage.teams.count(team.id))
     plan = svc.storage.plans.get(round_.cycle_id)
     plan.fire("count_votes", vote=vote)
-    shown = vote.voters >= svc.config.privacy.min_group_size
+    shown = counts_released(vote, svc.config.privacy.min_group_size)
     summary = {"adopted": adopted(plan), "voters": vote.voters, "members": vote.members, **(asdict(vote) if shown else {})}
     messages = CloseMessages(summary, plan=plan)
     key = "pv_adopted" if adopted(plan) else "pv_rejected"

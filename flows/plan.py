@@ -122,6 +122,11 @@ def majority_in_favour(vote: PlanVote) -> bool:
     return vote.voor * 2 > vote.members
 
 
+def counts_released(vote: PlanVote, min_group_size: int) -> bool:
+    """The vote's numbers are shown only from ``min_group_size`` voters; the outcome always is."""
+    return vote.voters >= min_group_size
+
+
 def adopted(plan: Plan) -> bool:
     """Whether the team adopted the plan (whatever the PMR decided since)."""
     return plan.state in ("aangenomen", "pmr_instemming", "pmr_geen_instemming")

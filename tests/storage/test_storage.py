@@ -136,3 +136,27 @@ def test_a_submitted_draft_leaves_no_trace_in_the_wal(tmp_path):
             assert marker.encode() not in path.read_bytes()
     assert storage.answers.participants(round_.id) == 1
     storage.close()
+
+
+def test_a_round_is_closed_and_released_once(tmp_path):
+    """Closing a closed round fails, and a second summary for a round cannot be stored (no differencing)."""
+    import pytest
+
+    from flows.cycle import close_round
+
+    storage = Storage(tmp_path / "w.db")
+    team = storage.teams.register(-1, "T", 1, "h")
+    cycle = storage.cycles.start(team.id, "analyseren")
+    round_ = storage.cycles.open_round(cycle, "analysis")
+    close_round(round_, 5, 5, accept_without_results=False)
+    storage.cycles.save_round(round_)
+    storage.answers.save_summary(round_.id, "analysis", True, {"respondents": 5})
+    with pytest.raises(RuntimeError):
+        storage.cycles.save_round(round_)
+    with pytest.raises(sqlite3.IntegrityError):
+        storage.answers.save_summary(round_.id, "analysis", True, {"respondents": 6})
+    assert storage.answers.summary(round_.id) == (True, {"respondents": 5})
+    with pytest.raises(sqlite3.IntegrityError):  # and only one round of a cycle is open at a time
+        storage.cycles.open_round(cycle, "proposals")
+        storage.cycles.open_round(cycle, "vote")
+    storage.close()
