@@ -112,10 +112,11 @@ async def test_odd_input_during_a_check_in(sandbox, running_bot):
     assert "Vraag 6 van 7" in message["text"]
     too_long = await say(sandbox, anna, "x" * 1001)
     assert "1001 tekens" in too_long.text
-    mark = sandbox.mark()
-    await sandbox.send_text(anna, "Doorgestuurd", forward_from=leader)
-    unknown = await sandbox.wait_for_message(anna.id, since=mark)
-    assert "begrijp ik niet" in unknown.text
+    for odd in ({"forward_from": leader}, {"via_bot": True}):  # never taken as her own answer
+        mark = sandbox.mark()
+        await sandbox.send_text(anna, "Doorgestuurd", **odd)
+        unknown = await sandbox.wait_for_message(anna.id, since=mark)
+        assert "begrijp ik niet" in unknown.text
     message = await answer_questions(sandbox, anna, message, ["Het rooster  <i>echt</i> & meer", None])
     assert "Klopt alles?" in message["text"] and "&lt;i&gt;" not in message["text"]
     assert "<i>echt</i>" in message["text"]
