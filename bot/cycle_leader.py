@@ -180,18 +180,23 @@ async def source_typed(update: Update, context: ContextTypes.DEFAULT_TYPE, team_
 def status_text(svc: Services, team: Team, language: str) -> Markup:
     """Phase, what is open, the deadline and how many took part - never who."""
     cycle = svc.storage.cycles.current(team.id)
-    if cycle is None:
-        return t(language, "status_no_cycle", team=team.name)
     round_ = svc.storage.cycles.open_round_of(team.id)
     members = svc.storage.teams.count(team.id)
-    if round_ is None:
-        open_text = t(language, "status_nothing_open")
+    if cycle is None:
+        text = t(language, "status_no_cycle", team=team.name)
     else:
-        open_text = t(
-            language, f"status_open_{round_.kind.value}", done=svc.storage.answers.participants(round_.id),
-            members=members, deadline=deadline_text(svc, round_.closes_at, language),
-        )
-    return t(language, "status", team=team.name, phase=t(language, f"phase_name_{cycle.state}"), open=open_text)
+        if round_ is None:
+            open_text = t(language, "status_nothing_open")
+        else:
+            open_text = t(
+                language, f"status_open_{round_.kind.value}", done=svc.storage.answers.participants(round_.id),
+                members=members, deadline=deadline_text(svc, round_.closes_at, language),
+            )
+        text = t(language, "status", team=team.name, phase=t(language, f"phase_name_{cycle.state}"), open=open_text)
+    unreachable = svc.storage.teams.unreachable_count(team.id)
+    if unreachable:
+        text = Markup(text + "\n" + t(language, "status_unreachable", count=unreachable))
+    return text
 
 
 @leader_command(2)

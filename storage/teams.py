@@ -143,6 +143,14 @@ class Teams:
         """Everyone in the team (for private reminders; the leader never sees this list)."""
         return [row[0] for row in self.db.execute("SELECT user_id FROM roster WHERE team_id = ? ORDER BY user_id", [team_id])]
 
+    def unreachable_count(self, team_id: int) -> int:
+        """How many in the team the bot cannot write to privately (never started it, or blocked it) - a count only."""
+        return self.db.execute(
+            "SELECT count(*) FROM roster LEFT JOIN people ON people.user_id = roster.user_id "
+            "WHERE roster.team_id = ? AND coalesce(people.reachable, 0) = 0",
+            [team_id],
+        ).fetchone()[0]
+
     def leaders(self, team_id: int) -> list[int]:
         """The user ids of the team's leader and co-leaders (for private notices)."""
         rows = self.db.execute(

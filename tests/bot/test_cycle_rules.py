@@ -82,6 +82,11 @@ async def test_only_leaders_steer_and_only_members_answer(sandbox, running_bot):
     assert "alleen de teamleider" in (await say(sandbox, anna, "/cyclus")).text
     assert "alleen de teamleider" in (await say(sandbox, anna, "/volgende")).text
     assert "alleen de teamleider" in (await say(sandbox, anna, "/status", chat=group)).text
+    silent = sandbox.add_user("Stil")
+    sandbox.add_member(group, silent)
+    running_bot.storage.teams.join(running_bot.storage.teams.by_chat(group.id).id, silent.id)  # in the team, never started the bot
+    status = await say(sandbox, leader, "/status")
+    assert "Leden die ik geen privébericht kan sturen: 1" in status.text and "Stil" not in status.text
     url = round_url(await start_cycle(sandbox, leader, group, keep_sources=ONE_SOURCE))
 
     outsider = sandbox.add_user("Olaf")
