@@ -8,6 +8,9 @@ from collections.abc import Callable
 from zoneinfo import ZoneInfo
 
 from telegram import Update
+from telegram.constants import ChatType
+from telegram.error import BadRequest
+from telegram.request import HTTPXRequest
 from telegram.ext import (
     AIORateLimiter,
     Application,
@@ -18,6 +21,7 @@ from telegram.ext import (
     CommandHandler,
     ContextTypes,
     Defaults,
+    ExtBot,
     MessageHandler,
     TypeHandler,
     filters,
@@ -41,19 +45,31 @@ GROUPS = filters.ChatType.GROUPS
 OWN = filters.UpdateType.MESSAGE & ~filters.FORWARDED & ~filters.VIA_BOT
 
 
+class WerkdrukBot(ExtBot):
+    """The Bot API client: a button press whose query Telegram no longer accepts an answer for (too old,
+    or the bot was restarted in between) is still applied - only the little "loading" answer is skipped."""
+
+    async def answer_callback_query(self, *args, **kwargs) -> bool:
+        try:
+            return await super().answer_callback_query(*args, **kwargs)
+        except BadRequest as exc:
+            if "query is too old" in exc.message.lower() or "query id is invalid" in exc.message.lower():
+                return False
+            raise
+
+
 def build_application(config: Config, storage: Storage, clock: Callable[[], float] = time.time) -> Application:
     """The bot for ``config``, storing in ``storage``; call ``post_init`` after ``initialize``."""
-    builder = (
-        ApplicationBuilder()
-        .token(config.token)
-        .defaults(Defaults(tzinfo=ZoneInfo(config.timezone)))
-        .rate_limiter(AIORateLimiter(max_retries=3))
-        .post_init(post_init)
-        .post_stop(post_stop)
+    urls = {"base_url": config.api_base_url, "base_file_url": config.file_base_url} if config.api_base_url else {}
+    bot = WerkdrukBot(
+        config.token,
+        defaults=Defaults(tzinfo=ZoneInfo(config.timezone)),
+        rate_limiter=AIORateLimiter(max_retries=3),
+        request=HTTPXRequest(connection_pool_size=256),
+        get_updates_request=HTTPXRequest(connection_pool_size=1),
+        **urls,
     )
-    if config.api_base_url:
-        builder = builder.base_url(config.api_base_url).base_file_url(config.file_base_url)
-    application = builder.build()
+    application = ApplicationBuilder().bot(bot).post_init(post_init).post_stop(post_stop).build()
     application.bot_data["services"] = Services(config=config, storage=storage, clock=clock)
     add_handlers(application)
     return application
@@ -129,6 +145,10 @@ async def apply_once(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None
     if not services(context).storage.updates.first_time(update.update_id):
         log.info("update %s delivered again: ignored", update.update_id)
         raise ApplicationHandlerStop
+    chat, user = update.effective_chat, update.effective_user
+    if update.message and chat and chat.type == ChatType.PRIVATE and user:
+        # Whoever writes to the bot privately can be written to (again, after unblocking it).
+        services(context).storage.people.started(user.id, user_language(update, context))
 
 
 BUTTONS = {

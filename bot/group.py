@@ -6,7 +6,7 @@ from __future__ import annotations
 import logging
 
 from telegram import ReplyParameters, Update
-from telegram.constants import ChatMemberStatus
+from telegram.constants import ChatMemberStatus, ChatType
 from telegram.error import TelegramError
 from telegram.ext import ContextTypes
 
@@ -23,6 +23,13 @@ _PRESENT = {ChatMemberStatus.MEMBER, ChatMemberStatus.ADMINISTRATOR, ChatMemberS
 async def bot_membership_changed(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Introduce the bot when it is added to a group; pause the team when it is removed."""
     change = update.my_chat_member
+    if change.chat.type == ChatType.PRIVATE:  # a person blocked or unblocked the bot
+        people = services(context).storage.people
+        if change.new_chat_member.status == ChatMemberStatus.BANNED:
+            people.unreachable(change.chat.id)
+        elif change.new_chat_member.status == ChatMemberStatus.MEMBER:
+            people.started(change.chat.id, user_language(update, context))
+        return
     was_in = change.old_chat_member.status in _PRESENT
     is_in = change.new_chat_member.status in _PRESENT
     storage = services(context).storage

@@ -127,7 +127,9 @@ class BotProcess:
                 sys.executable, "-m", "bot.cli", "run", "--config", str(self.config),
                 cwd=ROOT, env=env, stdin=asyncio.subprocess.DEVNULL, stdout=asyncio.subprocess.DEVNULL, stderr=stderr,
             )
-        await self.sandbox.wait_for(lambda call: call.method == "getUpdates", since=mark, timeout=30)
+        # A getUpdates call is recorded when it returns; a long poll being held open is the sign of life.
+        await self.sandbox.wait_for(lambda call: call.method == "deleteWebhook", since=mark, timeout=30)
+        await self.sandbox.wait_until(lambda: self.sandbox.long_polls > 0, timeout=30)
         return self
 
     async def kill(self) -> None:
