@@ -12,7 +12,6 @@ from telegram.constants import ChatType
 from telegram.error import BadRequest
 from telegram.request import HTTPXRequest
 from telegram.ext import (
-    AIORateLimiter,
     Application,
     ApplicationBuilder,
     ApplicationHandlerStop,
@@ -29,6 +28,7 @@ from telegram.ext import (
 
 from bot import cycle_leader, deadlines, group, info, mydata, plan_leader, private, pulse, rounds_member, summaries
 from bot.outbox import OutboxSender
+from bot.updates import FloodLimits, PerChatUpdates
 from bot.callbacks import decode
 from bot.commands import BY_KEY, publish_menus
 from bot.common import Services, services, user_language
@@ -64,12 +64,14 @@ def build_application(config: Config, storage: Storage, clock: Callable[[], floa
     bot = WerkdrukBot(
         config.token,
         defaults=Defaults(tzinfo=ZoneInfo(config.timezone)),
-        rate_limiter=AIORateLimiter(max_retries=3),
+        rate_limiter=FloodLimits(max_retries=3),
         request=HTTPXRequest(connection_pool_size=256),
         get_updates_request=HTTPXRequest(connection_pool_size=1),
         **urls,
     )
-    application = ApplicationBuilder().bot(bot).post_init(post_init).post_stop(post_stop).build()
+    application = (
+        ApplicationBuilder().bot(bot).concurrent_updates(PerChatUpdates()).post_init(post_init).post_stop(post_stop).build()
+    )
     application.bot_data["services"] = Services(config=config, storage=storage, clock=clock)
     add_handlers(application)
     return application
@@ -80,7 +82,7 @@ async def post_init(application: Application) -> None:
     services = application.bot_data["services"]
     services.bot_username = application.bot.username
     await publish_menus(application.bot)
-    services.outbox = OutboxSender(application.bot, services.storage, services.clock)
+    services.outbox = OutboxSender(application.bot, services.storage, services.clock, services.config.messages_per_second)
     services.outbox.start()
     deadlines.close_due_rounds(services)  # deadlines that passed while the bot was down, handled now
     if application.job_queue is not None:

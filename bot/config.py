@@ -65,6 +65,7 @@ class Config:
     privacy: PrivacyConfig = field(default_factory=PrivacyConfig)
     log_level: str = "INFO"
     funds: dict[str, float] = field(default_factory=dict)  # workload funds per pupil, by school year
+    messages_per_second: float = 25.0  # the outbox's pace for bulk sends (Telegram allows about 30)
 
     @property
     def api_base_url(self) -> str | None:
@@ -82,7 +83,7 @@ class Config:
 
 
 _KNOWN = {
-    "telegram": {"token", "base_url", "mode"},
+    "telegram": {"token", "base_url", "mode", "messages_per_second"},
     "webhook": {"url", "secret_token", "listen", "port", "path"},
     "storage": {"path"},
     "general": {"timezone", "language", "log_level"},
@@ -122,6 +123,9 @@ def parse_config(raw: dict[str, Any], env: dict[str, str], base_dir: Path = Path
     if mode not in ("polling", "webhook"):
         raise ConfigError("telegram.mode", 'must be "polling" or "webhook"')
     webhook = _parse_webhook(raw.get("webhook"), env) if mode == "webhook" else None
+    rate = tg.get("messages_per_second", 25)
+    if isinstance(rate, bool) or not isinstance(rate, (int, float)) or not 1 <= rate <= 30:
+        raise ConfigError("telegram.messages_per_second", "must be a number from 1 to 30 (Telegram's limit)")
 
     storage = raw.get("storage", {})
     raw_path = _get(storage, "storage.path", str, "werkdruk.db")
@@ -155,6 +159,7 @@ def parse_config(raw: dict[str, Any], env: dict[str, str], base_dir: Path = Path
         privacy=_parse_privacy(raw.get("privacy", {})),
         log_level=log_level,
         funds=_parse_funds(raw.get("funds", {})),
+        messages_per_second=float(rate),
     )
 
 

@@ -40,10 +40,12 @@ class OutboxSender:
 
     STOP_GRACE = 3.0  # seconds a graceful stop waits for the message in flight
 
-    def __init__(self, bot: Bot, storage: Storage, clock: Callable[[], float]) -> None:
+    def __init__(self, bot: Bot, storage: Storage, clock: Callable[[], float], rate: float = 25.0) -> None:
         self.bot = bot
         self.storage = storage
         self.clock = clock
+        self.rate = rate  # messages per second at most: Telegram's bulk limit is about 30
+        self._next_slot = 0.0
         self._wake = asyncio.Event()
         self._task: asyncio.Task | None = None
         self._stopping = False
@@ -138,6 +140,7 @@ class OutboxSender:
         outbox = self.storage.outbox
         if self._skip(message):
             return _NEXT
+        await self._pace()
         try:
             await self._deliver(message)
         except RetryAfter as exc:
@@ -168,6 +171,14 @@ class OutboxSender:
             return _PAUSE
         outbox.mark(message.id, "sent")
         return _NEXT
+
+    async def _pace(self) -> None:
+        """Space the sends at ``rate`` per second (a broadcast to a whole school board stays under the limit)."""
+        loop = asyncio.get_running_loop()
+        now = loop.time()
+        if self._next_slot > now:
+            await asyncio.sleep(self._next_slot - now)
+        self._next_slot = max(now, self._next_slot) + 1 / self.rate
 
     def _back_off(self, message: OutboxMessage, exc: Exception) -> None:
         delay = min(MAX_BACKOFF, 2 ** min(message.attempts, 8))

@@ -4,6 +4,8 @@ the bot was removed from the group. ("Message is not modified" is shown in test_
 
 from __future__ import annotations
 
+import asyncio
+
 from bot.sandbox.actors import check_in, form_team, join, join_url, open_round, register, round_url, say, start_cycle
 
 from .conftest import ONE_SOURCE, SHORT, assert_sound
@@ -80,6 +82,7 @@ async def test_group_upgraded_while_the_bot_was_down_and_a_deadline_passed(sandb
     assert "bespreken" in status.text
     assert len([m for m in sandbox.sent_messages(supergroup.id) if "Fase 2" in m.text]) == 1
     assert bot.storage.db.execute("SELECT count(*) FROM summaries WHERE round_id = ?", [round_.id]).fetchone()[0] == 1
+    await asyncio.wait_for(bot.application.bot_data["services"].outbox.idle.wait(), 10)  # the paced sender is done
     assert bot.storage.outbox.count("pending") == 0 and bot.storage.outbox.count("failed") == 0
     assert_sound(bot.config.storage_path)
 

@@ -1,0 +1,70 @@
+"""How updates are processed: different people at the same time, one person's (or one group's) updates
+one at a time and in order - so a teacher's tap never waits behind another school's taps, and a double
+tap is handled after the first one finished."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Awaitable
+
+from telegram import Update
+from telegram.ext import AIORateLimiter, BaseUpdateProcessor
+
+MAX_CONCURRENT = 128
+
+
+class PerChatUpdates(BaseUpdateProcessor):
+    """Concurrent across chats, sequential within a chat."""
+
+    def __init__(self, max_concurrent_updates: int = MAX_CONCURRENT) -> None:
+        super().__init__(max_concurrent_updates)
+        self._locks: dict[int, asyncio.Lock] = {}
+        self._waiting: dict[int, int] = {}
+
+    @staticmethod
+    def key(update: object) -> int:
+        """The chat (or person) whose updates must stay in order."""
+        if isinstance(update, Update):
+            if update.effective_chat is not None:
+                return update.effective_chat.id
+            if update.effective_user is not None:
+                return update.effective_user.id
+        return 0
+
+    async def do_process_update(self, update: object, coroutine: Awaitable[object]) -> None:
+        key = self.key(update)
+        lock = self._locks.setdefault(key, asyncio.Lock())
+        self._waiting[key] = self._waiting.get(key, 0) + 1
+        try:
+            async with lock:
+                await coroutine
+        finally:
+            self._waiting[key] -= 1
+            if self._waiting[key] == 0:  # nobody else queued for this chat: forget its lock
+                del self._waiting[key]
+                del self._locks[key]
+
+    async def initialize(self) -> None:
+        """Nothing to set up."""
+
+    async def shutdown(self) -> None:
+        """Nothing to tear down."""
+
+
+class FloodLimits(AIORateLimiter):
+    """Telegram's flood limits where they apply: about 20 messages a minute into one group, and about 30
+    new messages a second overall. Edits and answers in a person's private chat - the reactions to their
+    own taps - are never held back."""
+
+    SENDS = frozenset({"sendMessage", "sendPhoto", "sendDocument", "sendMediaGroup", "copyMessage", "forwardMessage"})
+    PER_SECOND = 28  # a little under Telegram's 30, spaced evenly (no bursts: any second holds at most this many)
+
+    def __init__(self, max_retries: int = 3) -> None:
+        super().__init__(overall_max_rate=1, overall_time_period=1 / self.PER_SECOND, max_retries=max_retries)
+
+    async def process_request(self, callback, args, kwargs, endpoint, data, rate_limit_args):  # noqa: D102
+        chat_id = data.get("chat_id")
+        private = isinstance(chat_id, int) and chat_id > 0 or (isinstance(chat_id, str) and chat_id.isdigit())
+        if private and endpoint not in self.SENDS:
+            data = {key: value for key, value in data.items() if key != "chat_id"}  # no limiter, retries kept
+        return await super().process_request(callback, args, kwargs, endpoint, data, rate_limit_args)
