@@ -10,7 +10,6 @@ import logging
 import os
 import sqlite3
 import sys
-from pathlib import Path
 
 from bot.config import TOKEN_ENV, Config, ConfigError, load_config, parse_config
 

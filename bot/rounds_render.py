@@ -221,7 +221,12 @@ def plan_vote_messages(svc: Services, team: Team, round_: Round, released: bool)
     messages = CloseMessages(summary, plan=plan)
     key = "pv_adopted" if adopted(plan) else "pv_rejected"
     group_language = svc.config.language
-    counts_text = lambda lang: t(lang, "pv_counts", voor=vote.voor, tegen=vote.tegen, onthouding=vote.onthouding, members=vote.members) if shown else t(lang, "pv_counts_hidden", voters=vote.voters, members=vote.members)
+
+    def counts_text(lang: str) -> Markup:
+        if shown:
+            return t(lang, "pv_counts", voor=vote.voor, tegen=vote.tegen, onthouding=vote.onthouding, members=vote.members)
+        return t(lang, "pv_counts_hidden", voters=vote.voters, members=vote.members)
+
     messages.rows.append((team.chat_id, t(group_language, key, team=team.name, counts=counts_text(group_language)), None, None))
     for user_id, language in leaders_to_tell(svc, team):
         text = t(language, key, team=team.name, counts=counts_text(language)) + "\n\n" + t(language, f"{key}_leader")

@@ -7,7 +7,6 @@ from bot.sandbox.actors import (
     answer_questions,
     check_in,
     form_team,
-    leader_moves_on,
     open_round,
     press,
     register,

@@ -6,7 +6,7 @@ from __future__ import annotations
 import logging
 import random
 
-from bot.sandbox.actors import answer_questions, form_team, open_round, press, round_url, say, start_cycle
+from bot.sandbox.actors import answer_questions, form_team, open_round, press, round_url, say
 
 NASTY = [
     "<b>&", "</b><i>", "&amp;&lt;", "\u202eevil\u202c", "zero\u200bwidth\u200d", "a\ud800b", "\udfff", "x" * 5000, "😀" * 1500,
