@@ -153,11 +153,13 @@ def seed_closing(path: Path, answers: int, seed: int = 7) -> tuple[int, int]:
 
 
 # ----------------------------------------------------------------------------- a year of history
-def generate_year(path: Path, teams: int, members: int = 25, seed: int = 2026, photo_bytes: int = 8192) -> dict:
-    """``teams`` teams of ``members`` people with a year of history: a closed cycle (analysis, proposals, vote,
-    plan vote, evaluation, with answers, summaries and the plan), ten monthly pulses, the current cycle's open
-    analysis (deadline ahead, some drafts), reminders, the outbox of everything sent (two charts per team as
-    ``photo_bytes`` blobs), and the update log. Returns row counts."""
+def generate_year(path: Path, teams: int, members: int = 25, seed: int = 2026, photo_bytes: int = 8192,
+                  retention_days: int = 30) -> dict:
+    """``teams`` teams of ``members`` people with a year of history, as the running bot leaves it: a closed cycle
+    (analysis, proposals, vote, plan vote, evaluation: summaries and the plan), ten monthly pulses, the current
+    cycle's open analysis (deadline ahead, some answers and drafts), reminders, the outbox of everything sent (two
+    charts per team as ``photo_bytes`` blobs) and the update log. Raw answers, ledger, proposals and reminders of
+    rounds past ``retention_days`` are gone, as the bot's retention purge leaves them. Returns row counts."""
     rng = random.Random(seed)
     now = int(time.time())
     storage = Storage(path)
@@ -182,6 +184,7 @@ def generate_year(path: Path, teams: int, members: int = 25, seed: int = 2026, p
     photo = bytes(rng.getrandbits(8) for _ in range(photo_bytes))
     counts = dict.fromkeys(("teams", "roster", "rounds", "answers", "participation", "outbox", "summaries"), 0)
     year_ago = now - 365 * DAY
+    cutoff = (dt.date.today() - dt.timedelta(days=retention_days)).isoformat()
     round_id = 0
     for start in range(0, teams, 250):
         batch = range(start, min(teams, start + 250))
@@ -202,12 +205,27 @@ def generate_year(path: Path, teams: int, members: int = 25, seed: int = 2026, p
             history = [("analysis", closed_cycle, analysis_q), ("proposals", closed_cycle, "[]"), ("vote", closed_cycle, "[]"),
                        ("plan_vote", closed_cycle, "[]"), ("evaluation", closed_cycle, analysis_q)]
             history += [("pulse", None, pulse_q)] * 10
+            cycle_closed = dt.date.fromtimestamp(year_ago + 4 * 24 * DAY + 7 * DAY).isoformat()
+            cycles[-2] = (closed_cycle, team_id, "afgesloten", dt.date.fromtimestamp(year_ago).isoformat(), cycle_closed)
             for k, (kind, cycle_id, qs) in enumerate(history):
                 round_id += 1
-                opened = year_ago + k * 24 * DAY
+                opened = year_ago + k * 24 * DAY + (team_id % 5) * DAY
+                closed_on = dt.date.fromtimestamp(opened + 7 * DAY).isoformat()
+                # the bot deletes raw answers, ledger, proposals and reminders once the retention period passed
+                purged = (cycle_closed if cycle_id else closed_on) <= cutoff
                 settings = json.dumps({"team_id": team_id} if cycle_id is None else {})
                 rounds.append((round_id, team_id, cycle_id, kind, "closed", qs, settings, opened + 7 * DAY,
-                               dt.date.fromtimestamp(opened).isoformat()))
+                               dt.date.fromtimestamp(opened).isoformat(), closed_on, int(purged)))
+                payload = analysis_payload if kind in ("analysis", "evaluation") else pulse_payload
+                summaries.append((round_id, kind, 1, 1, payload))
+                outbox.append((chat_id, f"Fase/ronde {kind} van team {team_id} is begonnen. " + "x" * 300, None, None, "sent"))
+                outbox.append((users[0], f"Samenvatting {kind} " + "y" * 900, None, None, "sent"))
+                outbox += [(u, f"⏰ Herinnering voor team {team_id}", None, None, "sent") for u in users[20:25]]
+                if kind in ("analysis", "evaluation"):
+                    outbox.append((users[0], "Grafiek", None, photo, "sent"))
+                if purged:
+                    continue
+                reminders.append((round_id, opened + 6 * DAY, 1))
                 takers = rng.sample(users, 20 if kind != "pulse" else 18)
                 ledger += [(round_id, u) for u in takers]
                 if kind in ("analysis", "evaluation"):
@@ -221,16 +239,8 @@ def generate_year(path: Path, teams: int, members: int = 25, seed: int = 2026, p
                     answers += [(f"{rng.getrandbits(128):032x}", round_id, "plan_ballot", '"voor"') for _ in takers]
                 else:
                     proposals += [(round_id, f"Voorstel {i}", None, "[]") for i in range(8)]
-                payload = analysis_payload if kind in ("analysis", "evaluation") else pulse_payload
-                summaries.append((round_id, kind, 1, 1, payload))
-                reminders.append((round_id, opened + 6 * DAY, 1))
-                outbox.append((chat_id, f"Fase/ronde {kind} van team {team_id} is begonnen. " + "x" * 300, None, None, "sent"))
-                outbox.append((users[0], f"Samenvatting {kind} " + "y" * 900, None, None, "sent"))
-                outbox += [(u, f"⏰ Herinnering voor team {team_id}", None, None, "sent") for u in users[20:25]]
-                if kind in ("analysis", "evaluation"):
-                    outbox.append((users[0], "Grafiek", None, photo, "sent"))
             round_id += 1
-            rounds.append((round_id, team_id, open_cycle, "analysis", "open", analysis_q, "{}", now + 5 * DAY, TODAY))
+            rounds.append((round_id, team_id, open_cycle, "analysis", "open", analysis_q, "{}", now + 5 * DAY, TODAY, None, 0))
             reminders.append((round_id, now + 4 * DAY, 0))
             ledger += [(round_id, u) for u in users[1:6]]
             answers += [(f"{rng.getrandbits(128):032x}", round_id, "scores", rng.choice(score_pool)) for _ in range(5)]
@@ -242,8 +252,8 @@ def generate_year(path: Path, teams: int, members: int = 25, seed: int = 2026, p
             conn.executemany("INSERT INTO roster (team_id, user_id, role, since) VALUES (?, ?, ?, ?)", roster)
             conn.executemany("INSERT INTO people (user_id, language, reachable) VALUES (?, ?, ?)", people)
             conn.executemany("INSERT INTO cycles (id, team_id, state, started_on, closed_on) VALUES (?, ?, ?, ?, ?)", cycles)
-            conn.executemany("INSERT INTO rounds (id, team_id, cycle_id, kind, state, questions, settings, closes_at, opened_on) "
-                             "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", rounds)
+            conn.executemany("INSERT INTO rounds (id, team_id, cycle_id, kind, state, questions, settings, closes_at, opened_on, "
+                             "closed_on, purged) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", rounds)
             conn.executemany("INSERT INTO participation (round_id, user_id) VALUES (?, ?)", ledger)
             conn.executemany("INSERT INTO answers (key, round_id, part, response) VALUES (?, ?, ?, ?)", answers)
             conn.executemany("INSERT INTO summaries (round_id, kind, released, shared, payload) VALUES (?, ?, ?, ?, ?)", summaries)

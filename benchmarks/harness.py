@@ -358,9 +358,12 @@ class BareBot:
 
 
 async def stop_application(application: Application) -> None:
-    """Stop polling, drop updates fetched but not yet handled (a capped phase leaves some), stop and shut down."""
+    """Stop polling, drop updates fetched but not yet handled (a stopped phase leaves some), stop and shut down."""
     await application.updater.stop()
     while not application.update_queue.empty():
         application.update_queue.get_nowait()
+        application.update_queue.task_done()
     await application.stop()
+    if application.post_stop is not None:
+        await application.post_stop(application)
     await application.shutdown()

@@ -65,7 +65,7 @@ def build_application(config: Config, storage: Storage, clock: Callable[[], floa
         config.token,
         defaults=Defaults(tzinfo=ZoneInfo(config.timezone)),
         rate_limiter=FloodLimits(max_retries=3),
-        request=HTTPXRequest(connection_pool_size=256),
+        request=HTTPXRequest(connection_pool_size=16),
         get_updates_request=HTTPXRequest(connection_pool_size=1),
         **urls,
     )

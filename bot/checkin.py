@@ -23,13 +23,14 @@ def load_draft(svc: Services, round_: Round, user_id: int) -> Draft:
 
 
 def save_draft(svc: Services, round_: Round, user_id: int, draft: Draft) -> None:
-    """Keep the draft, and expect typed text when the current question is an open one."""
-    svc.storage.answers.save_draft(round_.id, user_id, draft.to_dict(), svc.now())
-    current = draft.current
-    if current is not None and current.kind == FREE_TEXT:
-        svc.storage.awaiting.expect(user_id, "checkin", round_.id, svc.now())
-    else:
-        svc.storage.awaiting.clear(user_id)
+    """Keep the draft, and expect typed text when the current question is an open one (one transaction)."""
+    with svc.storage.atomic():
+        svc.storage.answers.save_draft(round_.id, user_id, draft.to_dict(), svc.now())
+        current = draft.current
+        if current is not None and current.kind == FREE_TEXT:
+            svc.storage.awaiting.expect(user_id, "checkin", round_.id, svc.now())
+        else:
+            svc.storage.awaiting.clear(user_id)
 
 
 def render(round_: Round, draft: Draft, language: str) -> tuple[Markup, InlineKeyboardMarkup]:
@@ -86,8 +87,8 @@ async def begin(update: Update, context: ContextTypes.DEFAULT_TYPE, round_: Roun
     draft = load_draft(svc, round_, user_id)
     save_draft(svc, round_, user_id, draft)
     intro = t(language, "checkin_resume" if stored else "checkin_intro", total=len(draft.questions), minimum=svc.config.privacy.min_group_size)
-    await reply(update, intro)
-    await reply(update, *render(round_, draft, language))
+    question, keyboard = render(round_, draft, language)
+    await reply(update, Markup(f"{intro}\n\n{question}"), keyboard)  # one message: one send, not two
 
 
 async def button(update: Update, context: ContextTypes.DEFAULT_TYPE, press: Callback, round_: Round) -> None:

@@ -60,10 +60,8 @@ def send_reminders(svc: Services) -> int:
         round_ = svc.storage.cycles.round(round_id)
         team = svc.storage.teams.get(round_.team_id)
         with svc.storage.atomic():
-            for user_id in svc.storage.teams.member_ids(team.id):
-                if svc.storage.answers.has_taken_part(round_id, user_id) or not svc.storage.people.is_reachable(user_id):
-                    continue
-                language = svc.storage.people.language(user_id) or svc.config.language
+            for user_id, language in svc.storage.answers.to_remind(round_id, team.id):
+                language = language or svc.config.language
                 text = t(language, f"reminder_{round_.kind.value}", team=team.name, deadline=deadline_text(svc, round_.closes_at, language))
                 svc.storage.outbox.add(user_id, text, link_button(t(language, "reminder_button"), round_link(svc, round_id)))
                 sent += 1

@@ -69,6 +69,16 @@ class Answers:
         """Record that ``user_id`` took part (for rounds where one may contribute more than once)."""
         self.db.execute("INSERT OR IGNORE INTO participation (round_id, user_id) VALUES (?, ?)", [round_id, user_id])
 
+    def to_remind(self, round_id: int, team_id: int) -> list[tuple[int, str]]:
+        """(user id, language) of the team's members who can be messaged and have not taken part yet."""
+        rows = self.db.execute(
+            "SELECT roster.user_id, people.language FROM roster JOIN people ON people.user_id = roster.user_id "
+            "WHERE roster.team_id = ? AND people.reachable = 1 AND roster.user_id NOT IN "
+            "(SELECT user_id FROM participation WHERE round_id = ?) ORDER BY roster.user_id",
+            [team_id, round_id],
+        )
+        return [(row[0], row[1]) for row in rows]
+
     def participants(self, round_id: int) -> int:
         """How many completed the round."""
         return self.db.execute("SELECT count(*) FROM participation WHERE round_id = ?", [round_id]).fetchone()[0]

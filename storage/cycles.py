@@ -21,6 +21,7 @@ class Cycles:
 
     def __init__(self, db: sqlite_utils.Database) -> None:
         self.db = db
+        self._questions: dict[int, tuple[Question, ...]] = {}
 
     # cycles ---------------------------------------------------------------------------------
     def start(self, team_id: int, phase: str) -> Cycle:
@@ -113,9 +114,16 @@ class Cycles:
         return _round(rows[0]) if rows else None
 
     def questions(self, round_id: int) -> list[Question]:
-        """The questions a round opened with."""
-        row = self.db.execute("SELECT questions FROM rounds WHERE id = ?", [round_id]).fetchone()
-        return [Question.from_dict(q) for q in json.loads(row[0] or "[]")] if row else []
+        """The questions a round opened with (they never change, so they are kept in memory once read)."""
+        cached = self._questions.get(round_id)
+        if cached is None:
+            row = self.db.execute("SELECT questions FROM rounds WHERE id = ?", [round_id]).fetchone()
+            cached = tuple(Question.from_dict(q) for q in json.loads(row[0] or "[]")) if row else ()
+            if row:
+                if len(self._questions) > 2048:
+                    self._questions.clear()
+                self._questions[round_id] = cached
+        return list(cached)
 
     def settings(self, round_id: int) -> dict:
         """A round's settings (such as votes per member)."""

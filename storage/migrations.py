@@ -200,3 +200,9 @@ def m004_retention(db: sqlite_utils.Database) -> None:
         ALTER TABLE rounds ADD COLUMN purged INTEGER NOT NULL DEFAULT 0;
         """
     )
+
+
+@migration
+def m005_answer_index(db: sqlite_utils.Database) -> None:
+    """Find a round's answers without scanning them all (the key stays random: row order says nothing)."""
+    db.execute("CREATE INDEX IF NOT EXISTS answers_by_round ON answers(round_id, part)")

@@ -68,15 +68,16 @@ class Privacy:
                     self.db.execute("DELETE FROM people WHERE user_id = ?", [user_id])
                     self.db.execute("DELETE FROM awaiting WHERE user_id = ?", [user_id])
 
-    def purge_raw_answers(self, today: dt.date, retention_days: int) -> int:
+    def purge_raw_answers(self, today: dt.date, retention_days: int, limit: int = 50) -> int:
         """Delete the raw answers, ledger and proposals of rounds whose cycle (or, for a pulse, the round
         itself) closed more than ``retention_days`` ago; the released summaries stay. Returns how many rounds."""
         cutoff = (today - dt.timedelta(days=retention_days)).isoformat()
         rows = self.db.execute(
             "SELECT rounds.id FROM rounds LEFT JOIN cycles ON cycles.id = rounds.cycle_id "
             "WHERE rounds.purged = 0 AND rounds.state != 'open' AND "
-            "((rounds.cycle_id IS NULL AND rounds.closed_on <= ?) OR (cycles.closed_on IS NOT NULL AND cycles.closed_on <= ?))",
-            [cutoff, cutoff],
+            "((rounds.cycle_id IS NULL AND rounds.closed_on <= ?) OR (cycles.closed_on IS NOT NULL AND cycles.closed_on <= ?)) "
+            "ORDER BY rounds.id LIMIT ?",  # a bounded batch per scan: start-up never waits on a backlog
+            [cutoff, cutoff, limit],
         ).fetchall()
         with self.db.atomic():
             for (round_id,) in rows:
