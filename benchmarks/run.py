@@ -358,9 +358,10 @@ async def workload_broadcast(report: Report, sandbox: Sandbox, tracker: Tracker,
     storage.close()
     recipients = {p.id for t in board for p in t.members}
     think = (0.5, 2.5)  # each of the 25 colleagues taps about every 1.5 s: ~15 taps per second for the school
-    # The bot is told the same overall rate as the sandbox enforces (its own default is lower), when it has the setting.
-    overrides = {"messages_per_second": float(rate)} if "messages_per_second" in Config.__dataclass_fields__ else {}
-    bot_rate = overrides.get("messages_per_second", "-")
+    # The bot runs with its own configured pace for bulk sends ([telegram] messages_per_second, default 25),
+    # under the sandbox's overall limit (Telegram's 30/s): the target is measured against the configured pace.
+    overrides = {}
+    bot_rate = Config.__dataclass_fields__["messages_per_second"].default
     bot = await RunningBot(sandbox_config(sandbox, path, **overrides)).start()
     loop = asyncio.get_running_loop()
     broadcasting = True
@@ -417,8 +418,8 @@ async def workload_broadcast(report: Report, sandbox: Sandbox, tracker: Tracker,
     w = f"5. broadcast {len(recipients)}"
     per_second = (sent - 1) / (last - first) if sent > 1 and last > first else 0.0
     report.add(w, "reminders sent", f"{sent}/{len(recipients)}", target=f"cap {sizes.broadcast_cap:.0f} s")
-    report.add(w, "messages per second", f"{per_second:.1f}/s", f"{rate}/s configured", f"{per_second / rate:.2f}",
-               ">= 0.95 x configured", yes(per_second >= 0.95 * rate))
+    report.add(w, "messages per second", f"{per_second:.1f}/s", f"{bot_rate:g}/s configured", f"{per_second / bot_rate:.2f}",
+               ">= 0.95 x configured", yes(per_second >= 0.95 * bot_rate))
     report.notes.append(f"broadcast: sandbox limit {rate}/s overall, bot configured with messages_per_second={bot_rate}")
     report.add(w, "429s from the sandbox", str(floods), target="0", met=yes(floods == 0))
     report.add(w, "deadline scan queueing them (blocks)", ms(scan))

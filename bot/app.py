@@ -64,7 +64,7 @@ def build_application(config: Config, storage: Storage, clock: Callable[[], floa
     bot = WerkdrukBot(
         config.token,
         defaults=Defaults(tzinfo=ZoneInfo(config.timezone)),
-        rate_limiter=FloodLimits(max_retries=3),
+        rate_limiter=FloodLimits(),
         request=HTTPXRequest(connection_pool_size=16),
         get_updates_request=HTTPXRequest(connection_pool_size=1),
         **urls,

@@ -20,6 +20,7 @@ from telegram.constants import ParseMode
 from telegram.error import BadRequest, ChatMigrated, Forbidden, NetworkError, RetryAfter, TelegramError
 
 from bot.common import NO_PREVIEW
+from bot.updates import FloodLimits
 from storage.db import Storage
 from storage.outbox import OutboxMessage
 
@@ -189,7 +190,8 @@ class OutboxSender:
         markup = InlineKeyboardMarkup.de_json(message.markup, self.bot) if message.markup else None
         if message.photo is not None:
             await self.bot.send_photo(
-                message.chat_id, message.photo, caption=message.text, parse_mode=ParseMode.HTML, reply_markup=markup
+                message.chat_id, message.photo, caption=message.text, parse_mode=ParseMode.HTML, reply_markup=markup,
+                rate_limit_args=FloodLimits.OUTBOX,
             )
         elif message.document is not None:
             await self.bot.send_document(
@@ -199,8 +201,10 @@ class OutboxSender:
                 caption=message.text,
                 parse_mode=ParseMode.HTML,
                 reply_markup=markup,
+                rate_limit_args=FloodLimits.OUTBOX,
             )
         else:
             await self.bot.send_message(
-                message.chat_id, message.text, parse_mode=ParseMode.HTML, link_preview_options=NO_PREVIEW, reply_markup=markup
+                message.chat_id, message.text, parse_mode=ParseMode.HTML, link_preview_options=NO_PREVIEW, reply_markup=markup,
+                rate_limit_args=FloodLimits.OUTBOX,
             )
