@@ -5,12 +5,15 @@ tap is handled after the first one finished."""
 from __future__ import annotations
 
 import asyncio
+import logging
 from collections import deque
 from collections.abc import Awaitable
 
 from telegram import Update
 from telegram.error import RetryAfter
 from telegram.ext import AIORateLimiter, BaseUpdateProcessor
+
+log = logging.getLogger(__name__)
 
 MAX_CONCURRENT = 8  # measured: more in flight only adds connection-pool bookkeeping (benchmarks/)
 
@@ -87,8 +90,10 @@ class FloodLimits(AIORateLimiter):
     RETRIES = 2  # other calls wait out a 429 themselves - only that call waits, never everyone's
 
     def __init__(self) -> None:
-        # PTB's limiter keeps the per-group limit; on a 429 it would pause every request, so it does not retry.
+        # PTB's limiter keeps the per-group limit; on a 429 it would pause every request, so it does not retry
+        # (and its log of each 429 with a traceback is silenced: the retry is logged here, in one line).
         super().__init__(overall_max_rate=0, max_retries=0)
+        logging.getLogger("telegram.ext.AIORateLimiter").setLevel(logging.CRITICAL)
         self.window = SlidingWindow(self.PER_SECOND)
 
     async def process_request(self, callback, args, kwargs, endpoint, data, rate_limit_args):  # noqa: D102
@@ -105,5 +110,6 @@ class FloodLimits(AIORateLimiter):
                 if rate_limit_args == self.OUTBOX or attempt == self.RETRIES:
                     raise
                 wait = exc.retry_after.total_seconds() if hasattr(exc.retry_after, "total_seconds") else exc.retry_after
+                log.warning("flood limit on %s: this call waits %ss", endpoint, wait)
                 await asyncio.sleep(float(wait) + 0.1)
         raise AssertionError("unreachable")

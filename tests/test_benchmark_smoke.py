@@ -12,6 +12,7 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 def test_quick_benchmark_prints_every_workload_without_rule_violations():
+    """`python -m benchmarks.run --quick` finishes, prints a row for every workload and sees no rule violation."""
     env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(ROOT), os.environ.get("PYTHONPATH", "")])}
     done = subprocess.run([sys.executable, "-m", "benchmarks.run", "--quick"], cwd=ROOT, env=env,
                           capture_output=True, text=True, timeout=240)
