@@ -16,12 +16,10 @@ from bot.evaluation_render import render_trend, trend_caption
 from bot.i18n import t
 from bot.rounds_render import deadline_text, link_button, round_link
 from flows.cycle import RoundKind
-from flows.pulse import pulse_questions
+from flows.pulse import PULSE_EVERY, PULSE_OPEN_DAYS, pulse_questions
 from flows.team import Team
 from flows.trend import trend_points
 
-PULSE_EVERY = (14, 30, 60)  # days
-PULSE_OPEN_DAYS = 7
 DAY = 24 * 3600
 
 

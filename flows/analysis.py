@@ -80,6 +80,24 @@ class Reference:
     sector: str = "po"
 
 
+
+def stored_header(data: dict[str, Any]) -> dict[str, Any]:
+    """The fields every stored summary starts with (who could answer, who did, the thresholds)."""
+    return {
+        "respondents": data["respondents"],
+        "members": data["members"],
+        "released": data["released"],
+        "response_rate": data.get("response_rate"),
+        "min_group_size": data["min_group_size"],
+        "min_group_size_free_text": data["min_group_size_free_text"],
+    }
+
+
+def stored_results(cls: type, rows: Any) -> tuple:
+    """Result rows of ``cls`` read back from JSON (their distributions as tuples again)."""
+    return tuple(cls(**{**row, "distribution": tuple(row["distribution"])}) for row in rows or ())
+
+
 @dataclass(frozen=True)
 class AnalysisSummary:
     """The stored result of an analysis round (see the module docstring for what is present when)."""
@@ -110,16 +128,11 @@ class AnalysisSummary:
         influence = data.get("influence")
         reference = data.get("reference")
         return cls(
-            respondents=data["respondents"],
-            members=data["members"],
-            released=data["released"],
-            response_rate=data.get("response_rate"),
-            min_group_size=data["min_group_size"],
-            min_group_size_free_text=data["min_group_size_free_text"],
-            nea=tuple(NeaItem(**{**item, "distribution": tuple(item["distribution"])}) for item in data.get("nea", ())),
+            **stored_header(data),
+            nea=stored_results(NeaItem, data.get("nea")),
             high_workload_share=data.get("high_workload_share"),
             reference=Reference(**reference) if reference else None,
-            sources=tuple(SourceResult(**{**s, "distribution": tuple(s["distribution"])}) for s in data.get("sources", ())),
+            sources=stored_results(SourceResult, data.get("sources")),
             influence=InfluenceResult(influence["mean"], tuple(influence["distribution"])) if influence else None,
             free_texts={key: tuple(texts) for key, texts in data.get("free_texts", {}).items()},
             free_texts_withheld={key: int(count) for key, count in data.get("free_texts_withheld", {}).items()},

@@ -16,7 +16,7 @@ import random
 from dataclasses import asdict, dataclass
 from typing import Any
 
-from flows.analysis import AnalysisSummary, Reference, Thresholds, scale_values, summarise_analysis
+from flows.analysis import AnalysisSummary, Reference, Thresholds, scale_values, stored_header, stored_results, summarise_analysis
 from flows.catalogue import load
 from flows.checkin import FREE_TEXT, Question
 
@@ -127,20 +127,15 @@ class EvaluationSummary:
         """Rebuild a summary stored with :meth:`to_dict` (after a JSON round trip)."""
         reference = data.get("reference")
         return cls(
-            respondents=data["respondents"],
-            members=data["members"],
-            released=data["released"],
-            response_rate=data.get("response_rate"),
-            min_group_size=data["min_group_size"],
-            min_group_size_free_text=data["min_group_size_free_text"],
+            **stored_header(data),
             sick_leave_before=data.get("sick_leave_before"),
             sick_leave_now=data.get("sick_leave_now"),
-            platform=tuple(AgreementResult(**{**p, "distribution": tuple(p["distribution"])}) for p in data.get("platform", ())),
-            nea=tuple(NeaChange(**{**n, "distribution": tuple(n["distribution"])}) for n in data.get("nea", ())),
+            platform=stored_results(AgreementResult, data.get("platform")),
+            nea=stored_results(NeaChange, data.get("nea")),
             high_workload_share=data.get("high_workload_share"),
             high_workload_before=data.get("high_workload_before"),
             reference=Reference(**reference) if reference else None,
-            measures=tuple(MeasureResult(**{**m, "distribution": tuple(m["distribution"])}) for m in data.get("measures", ())),
+            measures=stored_results(MeasureResult, data.get("measures")),
             free_texts=tuple(data.get("free_texts", ())),
             free_texts_withheld=int(data.get("free_texts_withheld", 0)),
             standing=data.get("standing"),

@@ -13,13 +13,17 @@ from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 from typing import Any
 
-from flows.analysis import NeaItem, Reference, Thresholds, summarise_analysis
+from flows.analysis import NeaItem, Reference, Thresholds, stored_header, stored_results, summarise_analysis
 from flows.catalogue import load
 from flows.checkin import FREE_TEXT, Question
 from flows.evaluation import nea_questions
 
 SCHEMA = 1
 FREE_PULSE = "free_pulse"
+
+
+PULSE_EVERY = (14, 30, 60)  # the schedules a leader can choose, in days
+PULSE_OPEN_DAYS = 7  # each pulse is open for a week; one reminder two days before it closes
 
 
 def pulse_questions() -> list[Question]:
@@ -63,13 +67,8 @@ class PulseSummary:
         """Rebuild a summary stored with :meth:`to_dict` (after a JSON round trip)."""
         reference = data.get("reference")
         return cls(
-            respondents=data["respondents"],
-            members=data["members"],
-            released=data["released"],
-            response_rate=data.get("response_rate"),
-            min_group_size=data["min_group_size"],
-            min_group_size_free_text=data["min_group_size_free_text"],
-            nea=tuple(NeaItem(**{**item, "distribution": tuple(item["distribution"])}) for item in data.get("nea", ())),
+            **stored_header(data),
+            nea=stored_results(NeaItem, data.get("nea")),
             nea_often=data.get("nea_often"),
             high_workload_share=data.get("high_workload_share"),
             reference=Reference(**reference) if reference else None,
