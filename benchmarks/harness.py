@@ -7,18 +7,25 @@
   tapped message) minus the moment the update was queued in the sandbox. ``Call.time`` is ``time.time()``
   taken when the sandbox recorded the call (after handling it), so the queue moment is taken with
   ``time.time()`` too, immediately before ``press_button`` (which queues the update synchronously).
-* ``start_bare_bot`` is the baseline: a bare python-telegram-bot Application with the library's defaults that
+* ``ChildBot`` runs the bot under test - the real bot, or the baseline - in its own process
+  (``benchmarks/bot_child.py``), as an operator runs it: the sandbox and the people stay here.
+* ``build_bare_application`` is the baseline: a bare python-telegram-bot Application with the library's defaults that
   only answers each tap (answerCallbackQuery + editMessageText).
 """
 
 from __future__ import annotations
 
 import asyncio
+import gc
+import json
 import math
+import os
 import random
+import sys
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.ext import Application, ApplicationBuilder, CallbackQueryHandler, ContextTypes
@@ -197,9 +204,18 @@ class TapStats:
         return value, lower_bound
 
 
+def settle_load_generator() -> None:
+    """Before a measured phase: move everything this process holds so far (the sandbox's record of earlier
+    calls, the people) out of the cyclic garbage collector's view. Otherwise a full collection of this process
+    - Telegram and its users - stalls every chat for up to 60 ms, whichever bot it happens to be measuring."""
+    gc.collect()
+    gc.freeze()
+
+
 async def run_people(people, deadline: float, stats: TapStats) -> list:
     """Run the people's coroutines; at ``deadline`` (loop time) stop them, counting unfinished taps as censored.
     Returns each one's result (None when stopped)."""
+    settle_load_generator()
     loop = asyncio.get_running_loop()
     stats.started = time.time()
     tasks = [asyncio.create_task(p) for p in people]
@@ -341,22 +357,6 @@ def build_bare_application(token: str, base_url: str, base_file_url: str) -> App
     return application
 
 
-class BareBot:
-    """The baseline bot, polling the sandbox like ``RunningBot``."""
-
-    def __init__(self, sandbox: Sandbox) -> None:
-        self.application = build_bare_application(sandbox.token, sandbox.base_url, sandbox.base_file_url)
-
-    async def start(self) -> BareBot:
-        await self.application.initialize()
-        await self.application.start()
-        await self.application.updater.start_polling(poll_interval=0, timeout=5)
-        return self
-
-    async def stop(self) -> None:
-        await stop_application(self.application)
-
-
 async def stop_application(application: Application) -> None:
     """Stop polling, drop updates fetched but not yet handled (a stopped phase leaves some), stop and shut down."""
     await application.updater.stop()
@@ -367,3 +367,57 @@ async def stop_application(application: Application) -> None:
     if application.post_stop is not None:
         await application.post_stop(application)
     await application.shutdown()
+
+
+# ----------------------------------------------------------------------------- the bot under test, in its own process
+ROOT = Path(__file__).resolve().parent.parent
+
+
+class ChildBot:
+    """``benchmarks/bot_child.py`` in a child process: ``mode`` is "bot" (the real bot on ``database``) or "bare"."""
+
+    def __init__(self, sandbox: Sandbox, mode: str, database: Path | None = None, log: Path | None = None) -> None:
+        self.sandbox, self.mode, self.database = sandbox, mode, database
+        self.log = log or Path(os.devnull)
+        self.process: asyncio.subprocess.Process | None = None
+        self.rss_kb = 0
+
+    async def start(self, timeout: float = 60.0) -> ChildBot:
+        args = [sys.executable, "-m", "benchmarks.bot_child", self.mode, self.sandbox.token,
+                self.sandbox.base_url.removesuffix("/bot")]
+        if self.database is not None:
+            args.append(str(self.database))
+        env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(ROOT), os.environ.get("PYTHONPATH", "")])}
+        with open(self.log, "ab") as errors:
+            self.process = await asyncio.create_subprocess_exec(
+                *args, cwd=ROOT, env=env, stdin=asyncio.subprocess.PIPE, stdout=asyncio.subprocess.PIPE,
+                stderr=errors)
+        await self._reply(timeout)
+        return self
+
+    async def _reply(self, timeout: float) -> dict:
+        line = await asyncio.wait_for(self.process.stdout.readline(), timeout)
+        if not line:
+            await self.process.wait()
+            tail = self.log.read_text(errors="replace")[-3000:] if self.log.exists() else ""
+            raise RuntimeError(f"{self.mode} child exited ({self.process.returncode}): {tail}")
+        return json.loads(line)
+
+    async def command(self, line: str, timeout: float = 120.0) -> dict:
+        self.process.stdin.write(line.encode() + b"\n")
+        await self.process.stdin.drain()
+        return await self._reply(timeout)
+
+    async def stop(self, timeout: float = 60.0) -> None:
+        """Stop polling, drop updates fetched but not handled, shut down and wait for the process to end."""
+        if self.process is None:
+            return
+        try:
+            if self.process.returncode is None:
+                self.rss_kb = (await self.command("stop", timeout)).get("rss_kb", 0)
+                await asyncio.wait_for(self.process.wait(), timeout)
+        finally:
+            if self.process.returncode is None:
+                self.process.kill()
+                await self.process.wait()
+            self.process = None

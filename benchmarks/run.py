@@ -34,12 +34,11 @@ from bot import engine  # noqa: E402
 from bot.charts import sources_chart  # noqa: E402
 from bot.common import Services  # noqa: E402
 from bot.config import Config  # noqa: E402
-from bot.local import RunningBot, sandbox_config  # noqa: E402
 from bot.rounds_render import analysis_summary  # noqa: E402
 from bot.sandbox import Sandbox  # noqa: E402
 from benchmarks import dbprep  # noqa: E402
 from benchmarks.harness import (  # noqa: E402
-    BareBot,
+    ChildBot,
     Sink,
     TapStats,
     Tracker,
@@ -48,7 +47,7 @@ from benchmarks.harness import (  # noqa: E402
     checkin_member,
     open_checkin,
     run_people,
-    stop_application,
+    settle_load_generator,
 )
 from benchmarks.report import FULL, QUICK, Report, Sizes, add_latency_rows, log, ms, ratio, yes  # noqa: E402
 from flows.cycle import CloseOutcome  # noqa: E402
@@ -57,16 +56,6 @@ from storage.db import Storage  # noqa: E402
 ROOT = Path(__file__).resolve().parent.parent
 DAY = 24 * 3600
 CHECKIN_TAPS = 17  # 16 questions (two open ones skipped) and "send": the default analysis check-in
-
-
-async def stop_running_bot(bot: RunningBot) -> None:
-    """RunningBot.stop, but dropping updates fetched and not yet handled (a stopped phase leaves some)."""
-    application = bot.application
-    if application is None:
-        return
-    await stop_application(application)
-    bot.storage.close()
-    bot.application = None
 
 
 def clear_leftovers(sandbox: Sandbox) -> None:
@@ -92,7 +81,7 @@ async def real_bot_checkins(sandbox: Sandbox, tracker: Tracker, folder: Path, na
     storage = Storage(path)
     seeded = dbprep.seed_teams(storage, sandbox, teams, members, name=name)
     storage.close()
-    bot = await RunningBot(sandbox_config(sandbox, path)).start()
+    bot = await ChildBot(sandbox, "bot", path, log=folder / f"{name}.log").start()
     floods = len(sandbox.flood_events)
     try:
         people = [p for team in seeded for p in team.members]
@@ -108,7 +97,7 @@ async def real_bot_checkins(sandbox: Sandbox, tracker: Tracker, folder: Path, na
         results = await run_people([checkin_member(tracker, p, q, sink, random.Random(p.id)) for p, q in ready],
                                    deadline, taps)
     finally:
-        await stop_running_bot(bot)
+        await bot.stop()
         clear_leftovers(sandbox)
     return TapRun(opens, taps, sum(1 for r in results if r), len(people), len(sandbox.flood_events) - floods)
 
@@ -117,7 +106,7 @@ async def bare_bot_taps(sandbox: Sandbox, tracker: Tracker, people: int, taps_ea
     """The baseline: ``people`` people each tap the bare bot's button ``taps_each`` times, all at once."""
     users = [sandbox.add_user(f"Basis{i}") for i in range(people)]
     messages = [bare_start_message(sandbox, u) for u in users]
-    bare = await BareBot(sandbox).start()
+    bare = await ChildBot(sandbox, "bare").start()
     floods = len(sandbox.flood_events)
     try:
         taps = TapStats()
@@ -275,15 +264,17 @@ async def workload_broadcast(report: Report, sandbox: Sandbox, tracker: Tracker,
     think = (0.5, 2.5)  # each of the 25 colleagues taps about every 1.5 s: ~15 taps per second for the school
     # The bot runs with its own configured pace for bulk sends ([telegram] messages_per_second, default 25),
     # under the sandbox's overall limit (Telegram's 30/s): the target is measured against the configured pace.
-    overrides = {}
     bot_rate = Config.__dataclass_fields__["messages_per_second"].default
-    bot = await RunningBot(sandbox_config(sandbox, path, **overrides)).start()
+    reminders = folder / "reminders.json"
+    reminders.write_text(json.dumps([t.round_id for t in board]), encoding="utf-8")
+    bot = await ChildBot(sandbox, "bot", path, log=folder / "broadcast.log").start()
     loop = asyncio.get_running_loop()
     broadcasting = True
     before, during = TapStats(), TapStats()
     sink = Sink(before)
     try:
         questions = await asyncio.gather(*(open_checkin(tracker, p, school.round_id, 60.0) for p in school.members))
+        settle_load_generator()
         school_tasks = [asyncio.create_task(checkin_member(tracker, p, q, sink, random.Random(p.id), think=think,
                                                            keep_going=lambda: broadcasting))
                         for p, q in zip(school.members, questions) if q is not None]
@@ -291,10 +282,8 @@ async def workload_broadcast(report: Report, sandbox: Sandbox, tracker: Tracker,
         mark, floods = len(sandbox.calls), len(sandbox.flood_events)
         before.started = during.started = time.time()
         sink.stats = during
-        dbprep.add_reminders(bot.storage, [t.round_id for t in board], due_at=int(time.time()) - 1)
-        t_scan = time.perf_counter()
-        await bot.run_deadline_scan()  # what the JobQueue's deadline scan does: queue the reminders, wake the sender
-        scan = time.perf_counter() - t_scan
+        # The bot adds them (due now) and runs the deadline scan the JobQueue runs: queue them, wake the sender.
+        scan = (await bot.command(f"remind {reminders}"))["scan_ms"] / 1000
         sent, first, last, index = 0, None, None, mark
         cap_at = loop.time() + sizes.broadcast_cap
         while sent < len(recipients) and loop.time() < cap_at:
@@ -315,12 +304,12 @@ async def workload_broadcast(report: Report, sandbox: Sandbox, tracker: Tracker,
         await asyncio.gather(*school_tasks, return_exceptions=True)
         floods = len(sandbox.flood_events) - floods
     finally:
-        await stop_running_bot(bot)
+        await bot.stop()
         clear_leftovers(sandbox)
     log("5. baseline: the same school tapping the bare bot with the same pauses")
     users = [sandbox.add_user(f"Basis school {i}") for i in range(25)]
     messages = [bare_start_message(sandbox, u) for u in users]
-    bare = await BareBot(sandbox).start()
+    bare = await ChildBot(sandbox, "bare").start()
     base = TapStats()
     try:
         until = loop.time() + sizes.school_window

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import logging
 import time
 from collections.abc import Callable
@@ -77,6 +78,14 @@ def build_application(config: Config, storage: Storage, clock: Callable[[], floa
     return application
 
 
+def settle_heap() -> None:
+    """Call once the application is built: what start-up loaded (libraries, fonts, tables, handlers) lives as
+    long as the process, so move it out of the cyclic garbage collector's view. A full collection then walks
+    only what handling updates creates; before, each one stalled every chat for about 60 ms (benchmarks/)."""
+    gc.collect()
+    gc.freeze()
+
+
 async def post_init(application: Application) -> None:
     """After connecting: learn the bot's username, publish the menus, start the outbox and deadline scan."""
     services = application.bot_data["services"]
@@ -102,9 +111,13 @@ def _command(key: str, callback, chats: filters.BaseFilter) -> CommandHandler:
     return CommandHandler(BY_KEY[key].names, callback, filters=chats & OWN)
 
 
+LAST_GROUP = 99  # after every feature's handlers
+
+
 def add_handlers(application: Application) -> None:
     """The whole handler table, in one place."""
     application.add_handler(TypeHandler(Update, apply_once), group=-1)
+    application.add_handler(TypeHandler(Update, applied), group=LAST_GROUP)
     application.add_handlers(
         [
             ChatMemberHandler(group.bot_membership_changed, ChatMemberHandler.MY_CHAT_MEMBER),
@@ -144,13 +157,18 @@ def add_handlers(application: Application) -> None:
 
 async def apply_once(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Every update is applied at most once: a redelivered ``update_id`` stops here."""
-    if not services(context).storage.updates.first_time(update.update_id):
+    if not services(context).storage.updates.begin(update.update_id):
         log.info("update %s delivered again: ignored", update.update_id)
         raise ApplicationHandlerStop
     chat, user = update.effective_chat, update.effective_user
     if update.message and chat and chat.type == ChatType.PRIVATE and user:
         # Whoever writes to the bot privately can be written to (again, after unblocking it).
         services(context).storage.people.started(user.id, user_language(update, context))
+
+
+async def applied(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """After every handler (also a failed one): record the update if no transaction of its handling did."""
+    services(context).storage.updates.settle()
 
 
 BUTTONS = {

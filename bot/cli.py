@@ -94,7 +94,7 @@ def run_bot(path: str, explicit: bool = True) -> int:
     # The libraries log whole updates and API calls at DEBUG (user ids beside answers): never below WARNING.
     for name in ("httpx", "httpcore", "telegram", "apscheduler"):
         logging.getLogger(name).setLevel(max(logging.WARNING, logging.getLogger().level))
-    from bot.app import build_application
+    from bot.app import build_application, settle_heap
     from storage.db import Storage
 
     try:
@@ -103,6 +103,7 @@ def run_bot(path: str, explicit: bool = True) -> int:
         print(f"werkdruk-bot: storage.path: cannot open database {config.storage_path}: {exc}", file=sys.stderr)
         return EXIT_STORAGE
     application = build_application(config, storage)
+    settle_heap()
     try:
         if config.mode == "webhook":
             hook = config.webhook

@@ -14,12 +14,16 @@ from bot.sandbox import Sandbox
 from storage.db import Storage
 
 
-
 def sandbox_config(sandbox: Sandbox, db_path: Path, **overrides) -> Config:
     """A configuration that points the bot at ``sandbox`` and a database file."""
+    return local_config(sandbox.token, sandbox.base_url.removesuffix("/bot"), db_path, **overrides)
+
+
+def local_config(token: str, base_url: str, db_path: Path, **overrides) -> Config:
+    """A configuration for a sandbox known only by its token and address (e.g. in another process)."""
     values = dict(
-        token=sandbox.token,
-        base_url=sandbox.base_url.removesuffix("/bot"),
+        token=token,
+        base_url=base_url,
         storage_path=db_path,
         privacy=PrivacyConfig(min_group_size=5, min_group_size_free_text=8),
     )

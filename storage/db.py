@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import sqlite_utils
@@ -16,17 +18,31 @@ from storage.plans import Plans, Pulses
 from storage.privacy import Privacy
 from storage.proposals import Proposals
 from storage.teams import Teams
-from storage.updates import UpdateLog
+from storage.updates import UpdateLog, write_pending, written
 
 BUSY_TIMEOUT_MS = 5000
 
 
-def connect(path: str | Path) -> sqlite_utils.Database:
+class Database(sqlite_utils.Database):
+    """sqlite-utils' Database whose every outermost transaction also records the update being handled."""
+
+    @contextmanager
+    def atomic(self) -> Iterator[Database]:
+        """One transaction, nested calls become savepoints; the first one of an update writes its id, so the
+        update and the state change it causes are committed together (``storage/updates.py``)."""
+        outermost = not self.conn.in_transaction
+        with super().atomic():
+            update_id = write_pending(self) if outermost else None
+            yield self
+        written(update_id)
+
+
+def connect(path: str | Path) -> Database:
     """Open (or create) the database file with WAL, synchronous=FULL, foreign keys and secure delete."""
     path = Path(path)
     if path.parent and not path.parent.exists():
         path.parent.mkdir(parents=True, exist_ok=True)
-    db = sqlite_utils.Database(path)
+    db = Database(path)
     conn = db.conn
     conn.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
     conn.execute("PRAGMA journal_mode=WAL")

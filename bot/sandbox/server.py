@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 import httpx
 import tornado.web
 
-from .methods import Api, Ctx
+from .methods import Ctx
 from .records import Call
 from .spec import ParamProblem, UploadedFile, decode_and_validate, load_spec
 from .world import ApiError, World

@@ -2,6 +2,8 @@
 
 import sqlite3
 
+import pytest
+
 from flows.team import LeaveOutcome, Role
 from storage.db import Storage
 from storage.migrations import MIGRATIONS
@@ -90,6 +92,35 @@ def test_update_log_applies_each_update_once(tmp_path):
         storage.updates.first_time(update_id)
     storage.updates.prune(keep=10)
     assert storage.db.execute("SELECT count(*) FROM processed_updates").fetchone()[0] == 10
+    storage.close()
+
+
+def _logged(storage: Storage, update_id: int) -> bool:
+    return storage.db.execute("SELECT 1 FROM processed_updates WHERE update_id = ?", [update_id]).fetchone() is not None
+
+
+def test_update_id_is_committed_with_the_state_change_it_causes(tmp_path):
+    """The update's id is written by the first transaction of its handling (one commit per tap), not before it;
+    a transaction that rolls back takes the id with it, and ``settle`` then writes it on its own."""
+    storage = Storage(tmp_path / "w.db")
+    assert storage.updates.begin(7) is True
+    assert not _logged(storage, 7)  # nothing committed yet: a crash now lets Telegram's redelivery apply it
+    with storage.atomic():
+        storage.people.started(5, "nl")
+        with storage.atomic():  # a nested savepoint does not write it a second time
+            storage.people.started(6, "nl")
+        assert _logged(storage, 7)
+    assert storage.updates.begin(7) is False  # a redelivery of the same update
+    assert storage.updates.begin(8) is True
+    with pytest.raises(RuntimeError), storage.atomic():
+        storage.people.started(9, "nl")
+        raise RuntimeError("the handler failed")
+    assert not _logged(storage, 8) and not storage.people.is_reachable(9)
+    storage.updates.settle()  # after the handlers: it was handled, so it is recorded
+    assert _logged(storage, 8)
+    with storage.atomic():  # later transactions (another update's, a job's) do not write it again
+        storage.people.started(10, "nl")
+    assert storage.db.execute("SELECT count(*) FROM processed_updates").fetchone()[0] == 2
     storage.close()
 
 
