@@ -14,7 +14,7 @@ one JSON line:
     stop          stop polling, drop updates fetched but not handled, shut down: {"stopped": true, ...}
 
 End of input stops it too. With ``WERKDRUK_BENCH_PROFILE=FILE`` in the environment, the process runs under
-cProfile and writes its statistics to FILE.bot or FILE.bare (``python -m benchmarks.run --profile DIR`` sets it).
+cProfile and writes its statistics to FILE.bot or FILE.bare (set it for ``python -m benchmarks.run``).
 """
 
 from __future__ import annotations

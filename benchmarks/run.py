@@ -1,11 +1,13 @@
 """The werkdruk-bot benchmark: prints one table.
 
-    python -m benchmarks.run            # the full run (about 10 minutes)
+    python -m benchmarks.run            # the full run (about 5 minutes)
     python -m benchmarks.run --quick    # a small version (under a minute; CI's smoke test)
 
-Everything runs against ONE sandbox (bot/sandbox, a Telegram stand-in on 127.0.0.1): the real bot, built as
-``bot/local.py`` builds it, and a bare python-telegram-bot baseline that only answers each tap, so that every
-figure comes with its ratio to that baseline measured minutes apart on the same machine. See README.md here.
+Everything runs against ONE sandbox (bot/sandbox, a Telegram stand-in on 127.0.0.1) in this process, which
+plays Telegram and its users. The bot under test runs in its own process (benchmarks/bot_child.py): the real
+bot, built as ``bot/local.py`` builds it, and a bare python-telegram-bot baseline that only answers each tap,
+so that every figure comes with its ratio to that baseline measured minutes apart on the same machine. See
+README.md here.
 """
 
 from __future__ import annotations

@@ -101,11 +101,11 @@ class FloodLimits(AIORateLimiter):
     async def process_request(self, callback, args, kwargs, endpoint, data, rate_limit_args):  # noqa: D102
         chat_id = data.get("chat_id")
         private = isinstance(chat_id, int) and chat_id > 0 or (isinstance(chat_id, str) and chat_id.isdigit())
-        if private:  # PTB's limiter would count every call with a chat id; only groups keep their limit
-            data = {key: value for key, value in data.items() if key != "chat_id"}
         call = self._counted(callback) if endpoint in self.SENDS else callback
         for attempt in range(self.RETRIES + 1):
             try:
+                if private or chat_id is None:  # PTB's limiter keeps only the groups' limit: past it at once
+                    return await call(*args, **kwargs)
                 return await super().process_request(call, args, kwargs, endpoint, data, None)
             except RetryAfter as exc:
                 if rate_limit_args == self.OUTBOX or attempt == self.RETRIES:
