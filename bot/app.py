@@ -11,7 +11,6 @@ from zoneinfo import ZoneInfo
 from telegram import Update
 from telegram.constants import ChatType
 from telegram.error import BadRequest
-from telegram.request import HTTPXRequest
 from telegram.ext import (
     Application,
     ApplicationBuilder,
@@ -29,6 +28,7 @@ from telegram.ext import (
 
 from bot import cycle_leader, deadlines, group, info, mydata, plan_leader, private, pulse, rounds_member, summaries
 from bot.outbox import OutboxSender
+from bot.transport import AiohttpRequest
 from bot.updates import FloodLimits, PerChatUpdates
 from bot.callbacks import decode
 from bot.commands import BY_KEY, publish_menus
@@ -66,8 +66,8 @@ def build_application(config: Config, storage: Storage, clock: Callable[[], floa
         config.token,
         defaults=Defaults(tzinfo=ZoneInfo(config.timezone)),
         rate_limiter=FloodLimits(),
-        request=HTTPXRequest(connection_pool_size=16),
-        get_updates_request=HTTPXRequest(connection_pool_size=1),
+        request=AiohttpRequest(connection_pool_size=16),
+        get_updates_request=AiohttpRequest(connection_pool_size=1),
         **urls,
     )
     application = (
