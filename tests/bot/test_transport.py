@@ -12,6 +12,7 @@ from telegram import Bot
 from telegram.error import NetworkError, RetryAfter, TimedOut
 
 from bot.sandbox import Sandbox
+from bot import transport
 from bot.transport import AiohttpRequest
 
 
@@ -99,3 +100,38 @@ async def test_a_request_used_before_initialize_says_so():
     await request.shutdown()
     with pytest.raises(RuntimeError, match="not initialized"):
         await request.do_request("http://127.0.0.1:9/bot1:x/getMe", "POST")
+
+
+async def test_a_proxy_from_the_environment_is_used(monkeypatch: pytest.MonkeyPatch):
+    """With HTTP_PROXY set (an operator behind a school board's proxy), calls go through the proxy - the
+    Telegram host is never resolved or contacted directly; NO_PROXY exempts a host."""
+    seen = []
+
+    async def proxy(reader, writer):
+        head = await reader.readuntil(b"\r\n\r\n")
+        length = next((int(line.split(b":")[1]) for line in head.split(b"\r\n") if line.lower().startswith(b"content-length")), 0)
+        await reader.readexactly(length)
+        seen.append(head.split(b"\r\n")[0].decode())
+        body = b'{"ok": true, "result": {"id": 1, "is_bot": true, "first_name": "Werkdrukbot", "username": "w_bot"}}'
+        writer.write(b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nConnection: close\r\n"
+                     b"Content-Length: %d\r\n\r\n%s" % (len(body), body))
+        await writer.drain()
+        writer.close()
+
+    server = await asyncio.start_server(proxy, "127.0.0.1", 0)
+    port = server.sockets[0].getsockname()[1]
+    monkeypatch.setenv("HTTP_PROXY", f"http://127.0.0.1:{port}")
+    monkeypatch.setenv("NO_PROXY", "intern.example")
+    transport._proxy.cache_clear()
+    request = AiohttpRequest(1)
+    await request.initialize()
+    try:
+        result = await request.post("http://api.telegram.test/bot1:x/getMe")
+        assert result["username"] == "w_bot"
+        assert seen == ["POST http://api.telegram.test/bot1:x/getMe HTTP/1.1"]
+        assert transport.proxy_for("http://intern.example/bot1:x/getMe") is None
+    finally:
+        await request.shutdown()
+        server.close()
+        await server.wait_closed()
+        transport._proxy.cache_clear()
