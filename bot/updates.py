@@ -13,6 +13,8 @@ from telegram import Update
 from telegram.error import RetryAfter
 from telegram.ext import AIORateLimiter, BaseUpdateProcessor
 
+from bot.config import MAX_MESSAGES_PER_SECOND
+
 log = logging.getLogger(__name__)
 
 MAX_CONCURRENT = 8  # measured: more in flight only adds connection-pool bookkeeping (benchmarks/)
@@ -84,9 +86,7 @@ class FloodLimits(AIORateLimiter):
     the reactions to a person's own taps - are never held back."""
 
     SENDS = frozenset({"sendMessage", "sendPhoto", "sendDocument", "sendMediaGroup", "copyMessage", "forwardMessage"})
-    # Under Telegram's 30: under load a request reaches Telegram up to a few hundred ms after it left the window,
-    # so 28 let 30 arrive within one second (benchmark, 500 check-ins opened at once); the outbox paces at 25.
-    PER_SECOND = 25
+    PER_SECOND = MAX_MESSAGES_PER_SECOND  # all new messages together; the outbox paces bulk sends at or below it
 
     OUTBOX = -1  # ``rate_limit_args`` of the outbox's sends: a 429 goes back to the outbox, which holds that chat
     RETRIES = 2  # other calls wait out a 429 themselves - only that call waits, never everyone's

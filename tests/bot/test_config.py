@@ -61,6 +61,8 @@ def test_base_url_gives_ptb_urls(tmp_path):
         ({"telegram": {"token": TOKEN}, "privacy": {"min_group_size": "5"}}, "privacy.min_group_size"),
         ({"telegram": {"token": TOKEN}, "privacy": {"min_group_size": True}}, "privacy.min_group_size"),
         ({"telegram": {"token": TOKEN}, "privacy": {"min_group_size": 6, "min_group_size_free_text": 5}}, "privacy.min_group_size_free_text"),
+        ({"telegram": {"token": TOKEN, "messages_per_second": 30}}, "telegram.messages_per_second"),
+        ({"telegram": {"token": TOKEN, "messages_per_second": 0}}, "telegram.messages_per_second"),
         ({"telegram": {"token": TOKEN}, "storage": {"path": 5}}, "storage.path"),
         ({"telegram": {"token": TOKEN}, "storage": {"path": ""}}, "storage.path"),
         ({"telegram": {"token": TOKEN, "tokn": "x"}}, "telegram.tokn"),
