@@ -10,7 +10,8 @@ process prints one JSON line when it is polling, then obeys one command per line
 one JSON line:
 
     remind FILE   add a reminder, due now, for each round id in the JSON list in FILE (untimed), then run the
-                  deadline scan that queues them, as the JobQueue does (timed: {"scan_ms": ...})
+                  deadline scan that queues them, as the JobQueue does (timed: {"scan_ms": ..., and
+                  "longest_stall_ms": the longest the event loop - every member's taps - was held meanwhile})
     stop          stop polling, drop updates fetched but not handled, shut down: {"stopped": true, ...}
 
 End of input stops it too. With ``WERKDRUK_BENCH_PROFILE=FILE`` in the environment, the process runs under
@@ -35,6 +36,19 @@ def _answer(**values) -> None:
 def _memory_kb() -> int:
     with open("/proc/self/status", encoding="ascii") as status:
         return next(int(line.split()[1]) for line in status if line.startswith("VmRSS:"))
+
+
+_stall = {"longest": 0.0}
+
+
+async def _longest_stall(tick: float = 0.002) -> None:
+    """Until cancelled: the longest time the event loop was held (a tick that came late by that much)."""
+    loop = asyncio.get_running_loop()
+    _stall["longest"] = 0.0
+    while True:
+        before = loop.time()
+        await asyncio.sleep(tick)
+        _stall["longest"] = max(_stall["longest"], loop.time() - before - tick)
 
 
 async def _read_line() -> str:
@@ -70,9 +84,13 @@ async def main(mode: str, token: str, base_url: str, database: str | None) -> No
 
                 round_ids = json.loads(Path(argument).read_text(encoding="utf-8"))
                 add_reminders(bot.storage, round_ids, due_at=int(time.time()) - 1)
+                watch = asyncio.create_task(_longest_stall())
                 t = time.perf_counter()
                 queued = await bot.run_deadline_scan()
-                _answer(scan_ms=(time.perf_counter() - t) * 1000, queued=queued)
+                scan_ms = (time.perf_counter() - t) * 1000
+                watch.cancel()
+                await asyncio.gather(watch, return_exceptions=True)
+                _answer(scan_ms=scan_ms, queued=queued, longest_stall_ms=_stall["longest"] * 1000)
             else:
                 _answer(error=f"unknown command: {line}")
     finally:

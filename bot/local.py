@@ -8,7 +8,7 @@ from pathlib import Path
 from telegram.ext import Application
 
 from bot.app import build_application
-from bot.deadlines import close_due_rounds
+from bot.deadlines import scan
 from bot.config import Config, PrivacyConfig
 from bot.sandbox import Sandbox
 from storage.db import Storage
@@ -56,7 +56,7 @@ class RunningBot:
 
     async def run_deadline_scan(self) -> int:
         """Run the periodic deadline scan now (as the JobQueue would)."""
-        return close_due_rounds(self.application.bot_data["services"])
+        return await scan(self.application.bot_data["services"])
 
     async def stop(self) -> None:
         """Stop polling and close everything, as a graceful shutdown does."""

@@ -51,21 +51,19 @@ def open_due_pulses(svc: Services) -> int:
     return opened
 
 
-def send_reminders(svc: Services) -> int:
-    """Privately remind the members who have not answered a round whose reminder is due; return how many."""
+def send_reminder(svc: Services, round_id: int) -> int:
+    """Privately remind the members who have not answered the round (its reminder is due), in one
+    transaction; return how many."""
+    round_ = svc.storage.cycles.round(round_id)
+    team = svc.storage.teams.get(round_.team_id)
     sent = 0
-    for round_id in svc.storage.pulses.due_reminders(svc.now()):
-        round_ = svc.storage.cycles.round(round_id)
-        team = svc.storage.teams.get(round_.team_id)
-        with svc.storage.atomic():
-            for user_id, language in svc.storage.answers.to_remind(round_id, team.id):
-                language = language or svc.config.language
-                text = t(language, f"reminder_{round_.kind.value}", team=team.name, deadline=deadline_text(svc, round_.closes_at, language))
-                svc.storage.outbox.add(user_id, text, link_button(t(language, "reminder_button"), round_link(svc, round_id)))
-                sent += 1
-            svc.storage.pulses.reminded(round_id, svc.now())
-    if sent:
-        svc.wake_outbox()
+    with svc.storage.atomic():
+        for user_id, language in svc.storage.answers.to_remind(round_id, team.id):
+            language = language or svc.config.language
+            text = t(language, f"reminder_{round_.kind.value}", team=team.name, deadline=deadline_text(svc, round_.closes_at, language))
+            svc.storage.outbox.add(user_id, text, link_button(t(language, "reminder_button"), round_link(svc, round_id)))
+            sent += 1
+        svc.storage.pulses.reminded(round_id, svc.now())
     return sent
 
 
