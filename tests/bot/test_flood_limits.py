@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import asyncio
 
-from bot.updates import FloodLimits
+from bot.updates import FloodLimits, SlidingWindow
 
 
 class Recorder:
@@ -52,3 +52,23 @@ async def test_new_messages_stay_under_the_overall_limit_and_taps_are_never_held
     assert sent[FloodLimits.PER_SECOND] - sent[0] >= 1.0  # the 26th waits for the window
     assert taps_done < 0.5  # the taps did not wait behind the messages
     await limits.shutdown()
+
+
+async def test_a_message_counts_until_it_was_answered():
+    """A message still on its way keeps its place in the window, however long ago it left: Telegram counts
+    it when it arrives, which under load can be long after it left. Once answered it counts one more period."""
+    window = SlidingWindow(2, period=0.2)
+    loop = asyncio.get_running_loop()
+    await window.acquire()  # a slow one, still on its way
+    await window.acquire()
+    window.release()  # a quick one, answered at once
+    start = loop.time()
+    await window.acquire()  # goes once the quick one's period is over
+    assert loop.time() - start >= 0.2 - 0.01
+    fourth = asyncio.create_task(window.acquire())
+    await asyncio.wait([fourth], timeout=0.4)
+    assert not fourth.done()  # the slow one left 0.6 s ago but is still out: it still counts
+    answered = loop.time()
+    window.release()  # the slow one is answered
+    await fourth
+    assert loop.time() - answered >= 0.2 - 0.01  # ... and counts for one more period
