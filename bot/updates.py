@@ -97,8 +97,8 @@ class SlidingWindow:
 
 class FloodLimits(AIORateLimiter):
     """Telegram's flood limits where they apply: about 20 messages a minute into one group (PTB's limiter),
-    and about 30 new messages a second overall (a sliding window). Edits and answers to callback queries -
-    the reactions to a person's own taps - are never held back."""
+    and at most 25 new messages in any second overall (a sliding window, under Telegram's 30). Edits and
+    answers to callback queries - the reactions to a person's own taps - are never held back."""
 
     SENDS = frozenset({"sendMessage", "sendPhoto", "sendDocument", "sendMediaGroup", "copyMessage", "forwardMessage"})
     PER_SECOND = MAX_MESSAGES_PER_SECOND  # all new messages together; the outbox paces bulk sends at or below it
@@ -131,7 +131,8 @@ class FloodLimits(AIORateLimiter):
         raise AssertionError("unreachable")
 
     def _counted(self, callback):
-        """The call, counted in the overall window when it leaves (after a group's own limit let it go)."""
+        """The call, counted in the overall window from when it leaves (after a group's own limit let it go)
+        until a period after it was answered."""
 
         async def counted(*args, **kwargs):
             await self.window.acquire()

@@ -1,9 +1,9 @@
 """The update log: every Telegram update is applied at most once, even when it is delivered twice.
 
 An update's id is recorded in the same transaction as the first state change it causes (every transaction
-opened through ``storage.db.Database.atomic`` writes it), so a tap costs one durable commit, not two, and an update whose handling was cut off before it
-changed anything is applied when Telegram delivers it again. An update that changes nothing is recorded on
-its own when its handling ends (``UpdateLog.settle``).
+opened through ``storage.db.Database.atomic`` writes it), so a tap costs one durable commit, not two, and an
+update whose handling was cut off before it changed anything is applied when Telegram delivers it again. An
+update that changes nothing is recorded on its own when its handling ends (``UpdateLog.settle``).
 """
 
 from __future__ import annotations
