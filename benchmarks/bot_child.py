@@ -105,7 +105,7 @@ async def main(mode: str, token: str, base_url: str, database: str | None) -> No
 if __name__ == "__main__":
     os.environ.setdefault("PTB_TIMEDELTA", "1")
     logging.basicConfig(level=logging.ERROR)
-    for name in ("httpx", "httpcore", "telegram", "apscheduler", "bot"):
+    for name in ("aiohttp", "httpx", "httpcore", "telegram", "apscheduler", "bot"):
         logging.getLogger(name).setLevel(logging.ERROR)
     arguments = (sys.argv[1], sys.argv[2], sys.argv[3], sys.argv[4] if len(sys.argv) > 4 else None)
     profile = os.environ.get("WERKDRUK_BENCH_PROFILE")

@@ -92,7 +92,7 @@ def run_bot(path: str, explicit: bool = True) -> int:
         return EXIT_CONFIG
     logging.basicConfig(level=config.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     # The libraries log whole updates and API calls at DEBUG (user ids beside answers): never below WARNING.
-    for name in ("httpx", "httpcore", "telegram", "apscheduler"):
+    for name in ("aiohttp", "httpx", "httpcore", "telegram", "apscheduler"):
         logging.getLogger(name).setLevel(max(logging.WARNING, logging.getLogger().level))
     from bot.app import build_application, settle_heap
     from storage.db import Storage
