@@ -352,7 +352,7 @@ async def run(args: argparse.Namespace) -> tuple[Report, Sandbox]:
         folder = Path(tmp)
         if "3" in only:
             workload_closing(report, folder, sizes)
-        sandbox = Sandbox(bot_username="werkdruk_bench_bot", global_rate_per_second=args.rate,
+        sandbox = Sandbox(bot_username="werkdruk_bench_bot", global_rate_per_second=args.rate, latency=args.latency_ms / 1000,
                           group_rate_per_minute=args.group_rate)
         async with sandbox:
             tracker = Tracker(sandbox)
@@ -365,6 +365,8 @@ async def run(args: argparse.Namespace) -> tuple[Report, Sandbox]:
             if "5" in only:
                 await workload_broadcast(report, sandbox, tracker, folder, sizes, args.rate)
             tracker.close()
+    if args.latency_ms:
+        report.notes.append(f"network: each Bot API call reached the sandbox {args.latency_ms:g} ms after it left")
     report.notes.append(f"sandbox: {len(sandbox.calls)} Bot API calls, {len(sandbox.violations)} rule violations, "
                         f"{len(sandbox.flood_events)} 429s in all")
     report.notes.append(f"run took {time.perf_counter() - started:.0f} s ({'quick' if args.quick else 'full'})")
@@ -387,6 +389,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--only", help="run only these workloads, e.g. 25 (default: 12345)")
     parser.add_argument("--rate", type=int, default=30, help="the sandbox's overall send limit per second (default 30)")
     parser.add_argument("--group-rate", type=int, default=20, help="the sandbox's limit per group per minute (default 20)")
+    parser.add_argument("--latency-ms", type=float, default=0.0,
+                        help="how long each Bot API call takes to reach the sandbox, as over a real network (default 0)")
     args = parser.parse_args(argv)
     for name in ("httpx", "httpcore", "telegram", "apscheduler", "bot", "tornado"):
         logging.getLogger(name).setLevel(logging.ERROR)

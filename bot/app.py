@@ -29,7 +29,7 @@ from telegram.ext import (
 from bot import cycle_leader, deadlines, group, info, mydata, plan_leader, private, pulse, rounds_member, summaries
 from bot.outbox import OutboxSender
 from bot.transport import AiohttpRequest
-from bot.updates import FloodLimits, PerChatUpdates
+from bot.updates import MAX_CONCURRENT, FloodLimits, PerChatUpdates
 from bot.callbacks import decode
 from bot.commands import BY_KEY, publish_menus
 from bot.common import Services, services, user_language
@@ -66,7 +66,7 @@ def build_application(config: Config, storage: Storage, clock: Callable[[], floa
         config.token,
         defaults=Defaults(tzinfo=ZoneInfo(config.timezone)),
         rate_limiter=FloodLimits(),
-        request=AiohttpRequest(connection_pool_size=16),
+        request=AiohttpRequest(connection_pool_size=MAX_CONCURRENT + 8),  # every update in flight, the outbox, jobs
         get_updates_request=AiohttpRequest(connection_pool_size=1),
         **urls,
     )

@@ -89,6 +89,8 @@ class BotApiHandler(tornado.web.RequestHandler):
     async def get(self, token: str, method: str) -> None:  # noqa: D102
         self.sb._active += 1
         try:
+            if self.sb.latency:  # the network between the bot and Telegram: the call arrives this much later
+                await asyncio.sleep(self.sb.latency)
             await self._handle(token, method)
         finally:
             self.sb._active -= 1
