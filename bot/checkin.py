@@ -8,7 +8,7 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.ext import ContextTypes
 
 from bot.callbacks import Callback, encode
-from bot.common import Services, edit, reply, services, user_language
+from bot.common import Services, answer_and_edit, edit, reply, services, user_language
 from bot.i18n import Markup, escape, t
 from flows.checkin import FREE_TEXT, MAX_FREE_TEXT, Draft, split_response
 from flows.cycle import Round
@@ -122,8 +122,7 @@ async def button(update: Update, context: ContextTypes.DEFAULT_TYPE, press: Call
         await edit(update, *render(round_, draft, language))
         return
     save_draft(svc, round_, user_id, draft)
-    await query.answer()
-    await edit(update, *render(round_, draft, language))
+    await answer_and_edit(update, *render(round_, draft, language))
 
 
 async def text_typed(update: Update, context: ContextTypes.DEFAULT_TYPE, round_: Round) -> None:
@@ -154,5 +153,4 @@ async def _submit(update: Update, context: ContextTypes.DEFAULT_TYPE, round_: Ro
     parts = [("scores", scores)] + [(FREE_TEXT, [question_id, text]) for question_id, text in texts]
     stored = svc.storage.answers.submit(round_.id, user_id, parts)
     svc.storage.awaiting.clear(user_id)
-    await query.answer()
-    await edit(update, t(language, "checkin_thanks" if stored else "checkin_already_done"))
+    await answer_and_edit(update, t(language, "checkin_thanks" if stored else "checkin_already_done"))

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+
 import logging
 import time
 from collections.abc import Callable
@@ -93,6 +95,12 @@ async def send(bot: Bot, chat_id: int, text: Markup | str, reply_markup: InlineK
 async def reply(update: Update, text: Markup | str, reply_markup: InlineKeyboardMarkup | None = None, **kwargs) -> Message:
     """Answer in the chat the update came from."""
     return await send(update.get_bot(), update.effective_chat.id, text, reply_markup, **kwargs)
+
+
+async def answer_and_edit(update: Update, text: Markup | str, reply_markup: InlineKeyboardMarkup | None = None) -> None:
+    """React to a tap: stop the button's "loading" and show the next screen, both at once - over a real
+    network one round trip to Telegram instead of two, so the member sees the next question sooner."""
+    await asyncio.gather(update.callback_query.answer(), edit(update, text, reply_markup))
 
 
 async def edit(update: Update, text: Markup | str, reply_markup: InlineKeyboardMarkup | None = None) -> None:

@@ -10,7 +10,7 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.ext import ContextTypes
 
 from bot.callbacks import Callback, encode
-from bot.common import Services, edit, reply, services, user_language
+from bot.common import Services, answer_and_edit, edit, reply, services, user_language
 from bot.i18n import Markup, escape, t
 from bot.rounds_render import released_analysis
 from flows.catalogue import Source
@@ -178,8 +178,7 @@ async def vote_button(update: Update, context: ContextTypes.DEFAULT_TYPE, press:
             await query.answer(t(language, "ballot_empty"))
             return
         stored = svc.storage.answers.submit(round_.id, user_id, [("ballot", ballot)])
-        await query.answer()
-        await edit(update, t(language, "ballot_thanks" if stored else "ballot_already_done"))
+        await answer_and_edit(update, t(language, "ballot_thanks" if stored else "ballot_already_done"))
         return
     if press.action == "vote_reset":
         ballot = {}
@@ -187,5 +186,4 @@ async def vote_button(update: Update, context: ContextTypes.DEFAULT_TYPE, press:
         await query.answer(t(language, "ballot_no_votes_left"))
         return
     svc.storage.answers.save_draft(round_.id, user_id, {"votes": ballot}, svc.now())
-    await query.answer()
-    await edit(update, *_ballot_screen(svc, round_, ballot, language))
+    await answer_and_edit(update, *_ballot_screen(svc, round_, ballot, language))
