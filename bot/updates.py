@@ -17,8 +17,8 @@ from bot.config import MAX_MESSAGES_PER_SECOND
 
 log = logging.getLogger(__name__)
 
-# Updates handled at the same time (different chats). Over a real network each tap waits for two round trips to
-# Telegram, so this bounds throughput: with 20 ms to Telegram (benchmarks/ --latency-ms 20) 8 gave 151 taps a
+# Updates handled at the same time (different chats). Over a real network each tap waits for Telegram's round
+# trips, so this bounds throughput: with 20 ms to Telegram (benchmarks/ --latency-ms 20) 8 gave 151 taps a
 # second, 32 gave 545 and 64 gave 712; on loopback 64 costs nothing against 8.
 MAX_CONCURRENT = 64
 

@@ -30,7 +30,7 @@ class Sandbox:
                  bot_id: int = 7_000_000_001, privacy_mode: bool = True, group_rate_per_minute: int = 20,
                  global_rate_per_second: int = 30, latency: float = 0.0) -> None:
         self.world = World(bot_id, bot_username, bot_first_name, privacy_mode)
-        self.latency = latency  # seconds each Bot API call takes to arrive (a network's round trip; 0: loopback)
+        self.latency = latency  # seconds each Bot API call takes to arrive, as over a network (0: loopback)
         self.api = Api(self.world, group_rate_per_minute, global_rate_per_second)
         alphabet = string.ascii_letters + string.digits
         self.token = f"{bot_id}:SANDBOX" + "".join(secrets.choice(alphabet) for _ in range(28))
