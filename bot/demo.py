@@ -24,6 +24,7 @@ from bot.sandbox.actors import (
     fill_item,
     form_team,
     leader_moves_on,
+    open_vote,
     press,
     propose,
     round_url,
@@ -101,12 +102,7 @@ async def _play(sandbox: Sandbox, bot: RunningBot, rng: random.Random, echo: Cal
     await propose(sandbox, members[2], proposals_url, catalogue="onderwijsassistent")
     await propose(sandbox, members[3], proposals_url, own_words="Kortere teamvergaderingen", source="Vergaderingen op woensdag")
     await propose(sandbox, members[4], proposals_url, catalogue="conciërge")
-    mark = sandbox.mark()
-    await leader_moves_on(sandbox, leader)
-    screen = await sandbox.wait_for_message(leader.id, since=mark, contains="De voorstellen van team")
-    mark = sandbox.mark()
-    await press(sandbox, leader, screen.message, "v1:vote_open:")
-    vote_url = round_url(await sandbox.wait_for_message(group.id, since=mark, contains="Stemmen"))
+    vote_url = await open_vote(sandbox, leader, group)
     ballots = [["onderwijsassistent"] * 2 + ["Vaste mailmomenten voor ouders"], ["onderwijsassistent"] * 3,
                ["Vaste mailmomenten voor ouders"] * 2 + ["conciërge"], ["Kortere teamvergaderingen"] * 2 + ["onderwijsassistent"],
                ["onderwijsassistent", "Vaste mailmomenten voor ouders", "Kortere teamvergaderingen"], ["Vaste mailmomenten voor ouders"] * 3]

@@ -68,17 +68,22 @@ def _free_pieces(language: str, prompt: str, texts: tuple[str, ...], withheld: i
     return pieces + [("\n\n", _quote(language, text, MESSAGE_LIMIT)) for text in texts[1:]]
 
 
+def _opening(kind: str, summary: EvaluationSummary | PulseSummary, language: str, team_name: str) -> list[tuple[str, str]]:
+    """The title and the response line; when the results are withheld, also the notice saying so."""
+    pieces = [("", t(language, f"{kind}_title", team=user_text(team_name))), ("\n", _response(kind, summary, language))]
+    if not summary.released:
+        pieces.append(("\n\n", t(language, f"{kind}_withheld_results", respondents=summary.respondents,
+                                   needed=summary.min_group_size)))
+    return pieces
+
+
 # --- the evaluation ------------------------------------------------------------------------------
 def render_evaluation(summary: EvaluationSummary, language: str, team_name: str) -> list[Markup]:
     """The leader's evaluation as one or more Telegram HTML messages (split between sections and items)."""
     language = _lang(language)
-    header = t(language, "evaluation_title", team=user_text(team_name))
-    response = _response("evaluation", summary, language)
+    pieces = _opening("evaluation", summary, language, team_name)
     if not summary.released:
-        withheld = t(language, "evaluation_withheld_results", respondents=summary.respondents, needed=summary.min_group_size)
-        return pack([("", header), ("\n", response), ("\n\n", withheld)])
-
-    pieces: list[tuple[str, str]] = [("", header), ("\n", response)]
+        return pack(pieces)
     if summary.standing:
         pieces.append(("\n\n", t(language, f"evaluation_standing_{summary.standing}")))
         for question in summary.platform:
@@ -151,12 +156,9 @@ def evaluation_caption(summary: EvaluationSummary, language: str) -> Markup:
 def render_pulse(summary: PulseSummary, language: str, team_name: str) -> list[Markup]:
     """The leader's pulse result as one or more Telegram HTML messages."""
     language = _lang(language)
-    header = t(language, "pulse_title", team=user_text(team_name))
-    response = _response("pulse", summary, language)
+    pieces = _opening("pulse", summary, language, team_name)
     if not summary.released:
-        withheld = t(language, "pulse_withheld_results", respondents=summary.respondents, needed=summary.min_group_size)
-        return pack([("", header), ("\n", response), ("\n\n", withheld)])
-    pieces: list[tuple[str, str]] = [("", header), ("\n", response)]
+        return pack(pieces)
     if summary.nea:
         lines = [t(language, "pulse_nea_heading")]
         lines += [t(language, "pulse_nea_item", question=getattr(i, language), share=percent(i.share_often, language)) for i in summary.nea]

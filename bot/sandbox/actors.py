@@ -139,6 +139,15 @@ async def leader_moves_on(sandbox, leader, expect_confirm="Doorgaan?"):
     return done["text"]
 
 
+async def open_vote(sandbox, leader, group):
+    """The leader closes the proposals (/volgende) and opens the dot-vote; returns the vote's deep link."""
+    mark = sandbox.mark()
+    await leader_moves_on(sandbox, leader)
+    screen = await sandbox.wait_for_message(leader.id, since=mark, contains="De voorstellen van team")
+    mark = sandbox.mark()
+    await press(sandbox, leader, screen.message, "v1:vote_open:")
+    return round_url(await sandbox.wait_for_message(group.id, since=mark, contains="Stemmen"))
+
 
 async def propose(sandbox, user, url, catalogue=None, own_words=None, source=None):
     """Make one proposal: from the catalogue or in own words, for a source or none."""

@@ -7,7 +7,7 @@ import logging
 import re
 
 from tests.bot.inspect_store import assert_nothing_links
-from bot.sandbox.actors import check_in, fill_item, form_team, leader_moves_on, press, propose, round_url, say, start_cycle, vote
+from bot.sandbox.actors import check_in, fill_item, form_team, leader_moves_on, open_vote, press, propose, round_url, say, start_cycle, vote
 
 KEEP = ["administratie en registratie"]
 # nea_hard, nea_much, nea_fast, administratie, influence, free_cause, free_help
@@ -51,12 +51,7 @@ async def test_all_four_phases_and_a_pulse(sandbox, running_bot, caplog):
     await propose(sandbox, members[1], proposals_url, own_words="Vaste mailmomenten voor ouders")
     for member in members[2:5]:  # proposals are shown only when at least min_group_size (5) took part
         await propose(sandbox, member, proposals_url, catalogue="onderwijsassistent")
-    mark = sandbox.mark()
-    await leader_moves_on(sandbox, leader)
-    screen = await sandbox.wait_for_message(leader.id, since=mark, contains="De voorstellen van team")
-    mark = sandbox.mark()
-    await press(sandbox, leader, screen.message, "v1:vote_open:")
-    vote_url = round_url(await sandbox.wait_for_message(group.id, since=mark, contains="Stemmen"))
+    vote_url = await open_vote(sandbox, leader, group)
     for user in everyone[:5]:
         await vote(sandbox, user, vote_url, ["onderwijsassistent", "onderwijsassistent", "Vaste mailmomenten voor ouders"])
     mark = sandbox.mark()

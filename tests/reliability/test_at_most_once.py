@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 
 from bot.sandbox.actors import (
-    answer_questions, check_in, form_team, leader_moves_on, open_round, press, propose, round_url, say, start_cycle, vote,
+    answer_questions, check_in, form_team, leader_moves_on, open_round, open_vote, press, propose, round_url, say, start_cycle, vote,
 )
 
 from .conftest import ONE_SOURCE, SHORT, assert_sound
@@ -69,12 +69,7 @@ async def voting_team(sandbox, names=("Anna", "Bram", "Chris")):
     proposals_url = round_url(await sandbox.wait_for_message(group.id, since=mark, contains="Fase 2: bespreken"))
     for member, (catalogue, words) in zip(members, [("onderwijsassistent", None), (None, "Vaste mailmomenten"), ("onderwijsassistent", None)]):
         await propose(sandbox, member, proposals_url, catalogue=catalogue, own_words=words)
-    mark = sandbox.mark()
-    await leader_moves_on(sandbox, leader)
-    screen = await sandbox.wait_for_message(leader.id, since=mark, contains="De voorstellen van team")
-    mark = sandbox.mark()
-    await press(sandbox, leader, screen.message, "v1:vote_open:")
-    vote_url = round_url(await sandbox.wait_for_message(group.id, since=mark, contains="Stemmen"))
+    vote_url = await open_vote(sandbox, leader, group)
     return leader, members, vote_url
 
 
