@@ -61,11 +61,16 @@ def leaders_to_tell(svc: Services, team: Team) -> list[tuple[int, str]]:
 
 def released_analysis(svc: Services, cycle_id: int) -> AnalysisSummary | None:
     """The cycle's analysis, when it was released."""
+    analysis = closed_analysis(svc, cycle_id)
+    return analysis if analysis is not None and analysis.released else None
+
+
+def closed_analysis(svc: Services, cycle_id: int) -> AnalysisSummary | None:
+    """The cycle's closed analysis, released or withheld (too few answers: then it holds no figures);
+    None when the team skipped the analysis."""
     round_ = svc.storage.cycles.last_round(cycle_id, RoundKind.ANALYSIS)
     stored = svc.storage.answers.summary(round_.id) if round_ else None
-    if not stored or not stored[0]:
-        return None
-    return AnalysisSummary.from_dict(stored[1])
+    return AnalysisSummary.from_dict(stored[1]) if stored else None
 
 
 # --- a phase begins ---------------------------------------------------------------------------
@@ -79,8 +84,8 @@ def phase_messages(svc: Services, team: Team, cycle: Cycle, round_: Round | None
         text = t(language, "phase_analyseren", questions=count, minimum=svc.config.privacy.min_group_size, deadline=deadline)
         rows = [(team.chat_id, text, link_button(t(language, "checkin_button"), round_link(svc, round_.id)))]
     elif phase == "bespreken":
-        analysis = released_analysis(svc, cycle.id)
-        recap = _recap(analysis, language) if analysis else t(language, "recap_none")
+        analysis = closed_analysis(svc, cycle.id)
+        recap = _recap(analysis, language)
         text = t(language, "phase_bespreken", recap=recap, deadline=deadline)
         rows = [(team.chat_id, text, link_button(t(language, "proposal_button"), round_link(svc, round_.id)))]
         for user_id, lang in leaders_to_tell(svc, team):
@@ -98,7 +103,12 @@ def phase_messages(svc: Services, team: Team, cycle: Cycle, round_: Round | None
     return rows
 
 
-def _recap(analysis: AnalysisSummary, language: str) -> Markup:
+def _recap(analysis: AnalysisSummary | None, language: str) -> Markup:
+    """The group's line about the analysis: its top sources, that it had too few answers, or none."""
+    if analysis is None:
+        return t(language, "recap_none")
+    if not analysis.released:
+        return t(language, "recap_withheld", needed=analysis.min_group_size)
     top = [source.en if language == "en" else source.nl for source in analysis.sources[:3]]
     return t(language, "recap_sources", sources=", ".join(top), respondents=analysis.respondents)
 
