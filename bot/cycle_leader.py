@@ -193,6 +193,12 @@ def status_text(svc: Services, team: Team, language: str) -> Markup:
                 members=members, deadline=deadline_text(svc, round_.closes_at, language),
             )
         text = t(language, "status", team=team.name, phase=t(language, f"phase_name_{cycle.state}"), open=open_text)
+    pulse = svc.storage.cycles.open_pulse(team.id)
+    if pulse is not None:  # the count, never who
+        text = Markup(text + "\n" + t(
+            language, "status_open_pulse", done=svc.storage.answers.participants(pulse.id), members=members,
+            deadline=deadline_text(svc, pulse.closes_at, language),
+        ))
     unreachable = svc.storage.teams.unreachable_count(team.id)
     if unreachable:
         text = Markup(text + "\n" + t(language, "status_unreachable", count=unreachable))

@@ -16,6 +16,7 @@ from bot.evaluation_render import render_trend, trend_caption
 from bot.i18n import t
 from bot.rounds_render import deadline_text, link_button, round_link
 from flows.cycle import RoundKind
+from flows.deadlines import deadline_after
 from flows.pulse import PULSE_EVERY, PULSE_OPEN_DAYS, pulse_questions
 from flows.team import Team
 from flows.trend import trend_points
@@ -29,7 +30,7 @@ def open_pulse(svc: Services, team: Team) -> bool:
         return False
     schedule = svc.storage.pulses.of_team(team.id)
     open_days = schedule[1] if schedule else PULSE_OPEN_DAYS
-    closes_at = svc.now() + open_days * DAY
+    closes_at = deadline_after(svc.now(), open_days, svc.config.timezone)  # at 17:00, like every deadline
     language = svc.config.language
     with svc.storage.atomic():
         round_ = svc.storage.cycles.open_round(None, RoundKind.PULSE, pulse_questions(), settings={"team_id": team.id}, closes_at=closes_at)

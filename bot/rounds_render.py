@@ -230,18 +230,20 @@ def plan_vote_messages(svc: Services, team: Team, round_: Round, released: bool)
     summary = {"adopted": adopted(plan), "voters": vote.voters, "members": vote.members, **(asdict(vote) if shown else {})}
     messages = CloseMessages(summary, plan=plan)
     key = "pv_adopted" if adopted(plan) else "pv_rejected"
-    group_language = svc.config.language
-
-    def counts_text(lang: str) -> Markup:
-        if shown:
-            return t(lang, "pv_counts", voor=vote.voor, tegen=vote.tegen, onthouding=vote.onthouding, members=vote.members)
-        return t(lang, "pv_counts_hidden", voters=vote.voters, members=vote.members)
-
-    messages.rows.append((team.chat_id, t(group_language, key, team=team.name, counts=counts_text(group_language)), None, None))
+    messages.rows.append((team.chat_id, render_plan_vote(team, summary, svc.config.language), None, None))
     for user_id, language in leaders_to_tell(svc, team):
-        text = t(language, key, team=team.name, counts=counts_text(language)) + "\n\n" + t(language, f"{key}_leader")
+        text = render_plan_vote(team, summary, language) + "\n\n" + t(language, f"{key}_leader")
         messages.rows.append((user_id, text, None, None))
     return messages
+
+
+def render_plan_vote(team: Team, summary: dict, language: str) -> Markup:
+    """The team's vote on the plan, from its stored summary: adopted or not, the counts from the threshold."""
+    if "voor" in summary:
+        counts = t(language, "pv_counts", voor=summary["voor"], tegen=summary["tegen"], onthouding=summary["onthouding"], members=summary["members"])
+    else:
+        counts = t(language, "pv_counts_hidden", voters=summary["voters"], members=summary["members"])
+    return t(language, "pv_adopted" if summary["adopted"] else "pv_rejected", team=team.name, counts=counts)
 
 
 def check_in_messages(svc: Services, team: Team, round_: Round, released: bool) -> CloseMessages:

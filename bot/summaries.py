@@ -10,8 +10,10 @@ from bot.callbacks import Callback, encode
 from bot.common import Services, reply, services, user_language
 from bot.cycle_leader import leader_command, leading_team, leads
 from bot.i18n import t
-from bot.rounds_render import analysis_rows, callback_keyboard, render_vote
+from bot.rounds_render import analysis_rows, callback_keyboard, check_in_rows, render_plan_vote, render_vote
 from flows.analysis import AnalysisSummary
+from flows.evaluation import EvaluationSummary
+from flows.pulse import PulseSummary
 from flows.cycle import Round, RoundKind
 from flows.team import Team
 
@@ -29,25 +31,47 @@ def summary_rows(svc: Services, team: Team, round_: Round, chat_id: int, languag
         if with_share and released:
             markup = callback_keyboard([[(t(language, "share_button"), encode("share", round_.id))]])
         return [(chat_id, render_vote(svc, team, payload, language), markup, None)]
+    if round_.kind is RoundKind.PLAN_VOTE:  # the group got the plan vote's result when it closed
+        return [(chat_id, render_plan_vote(team, payload, language), None, None)]
+    if round_.kind is RoundKind.EVALUATION:
+        summary = EvaluationSummary.from_dict(payload)
+        return check_in_rows(chat_id, language, team, round_, summary, with_share=with_share and released)
+    if round_.kind is RoundKind.PULSE:
+        summary = PulseSummary.from_dict(payload)
+        return check_in_rows(chat_id, language, team, round_, summary, with_share=with_share and released)
     return []
+
+
+SHOWN_AGAIN = (RoundKind.ANALYSIS, RoundKind.VOTE, RoundKind.PLAN_VOTE, RoundKind.EVALUATION)
+
+
+def rounds_to_show(svc: Services, team: Team) -> list[Round]:
+    """The closed rounds whose summaries /samenvatting shows: the last of each kind in the current (or last)
+    cycle, in the method's order, then the team's latest closed pulse."""
+    rounds = []
+    history = svc.storage.cycles.history(team.id)
+    if history:
+        for kind in SHOWN_AGAIN:
+            round_ = svc.storage.cycles.last_round(history[-1][0], kind)
+            if round_ is not None and not round_.is_open:
+                rounds.append(round_)
+    pulses = svc.storage.cycles.closed_rounds(team.id, (RoundKind.PULSE.value,))
+    if pulses:
+        rounds.append(pulses[-1][0])
+    return rounds
 
 
 @leader_command(9)
 async def show_summaries(update: Update, context: ContextTypes.DEFAULT_TYPE, team: Team | None = None) -> None:
-    """/samenvatting: the summaries of the team's current (or last) cycle, again."""
+    """/samenvatting: the summaries of the team's current (or last) cycle, and its latest pulse, again."""
     team = team or await leading_team(update, context, show_summaries)
     if team is None:
         return
     svc, language = services(context), user_language(update, context)
-    history = svc.storage.cycles.history(team.id)
     rows = []
-    if history:
-        cycle_id = history[-1][0]
-        for kind in (RoundKind.ANALYSIS, RoundKind.VOTE):
-            round_ = svc.storage.cycles.last_round(cycle_id, kind)
-            if round_ is not None and not round_.is_open:
-                shared = svc.storage.answers.is_shared(round_.id)
-                rows += summary_rows(svc, team, round_, update.effective_chat.id, language, with_share=not shared)
+    for round_ in rounds_to_show(svc, team):
+        shared = svc.storage.answers.is_shared(round_.id)
+        rows += summary_rows(svc, team, round_, update.effective_chat.id, language, with_share=not shared)
     if not rows:
         await reply(update, t(language, "summary_none", team=team.name))
         return

@@ -116,6 +116,17 @@ async def test_all_four_phases_and_a_pulse(sandbox, running_bot, caplog):
     assert "6,5% → 4,8%" in evaluation
     assert closed.text
 
+    # /samenvatting shows every summary of the cycle again: analysis, vote, the plan vote and the evaluation.
+    mark = sandbox.mark()
+    await say(sandbox, leader, "/samenvatting")
+    evaluation_text = await sandbox.wait_for_message(leader.id, since=mark, contains="bij de analyse 67% → nu 17%")
+    await sandbox.wait_for(  # the evaluation's chart comes last
+        lambda c: c.method == "sendPhoto" and c.ok and c.params["chat_id"] == leader.id, since=evaluation_text.call_index
+    )
+    again = "\n".join(m.text for m in sandbox.sent_messages(leader.id) if m.call_index >= mark)
+    assert "aangenomen</b>: voor 4 · tegen 1 · onthouding 1 (van 7 leden)" in again or "aangenomen: voor 4 · tegen 1" in again
+    assert "onderwijsassistent: geholpen" in again
+
     # A pulse between cycles: four answer, a reminder reaches only those who did not, then it closes.
     choose = await say(sandbox, leader, "/puls")
     mark = sandbox.mark()
