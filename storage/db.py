@@ -15,6 +15,7 @@ from storage.migrations import migrate
 from storage.outbox import Outbox
 from storage.people import People
 from storage.plans import Plans, Pulses
+from storage.schedules import Schedules
 from storage.privacy import Privacy
 from storage.proposals import Proposals
 from storage.teams import Teams
@@ -69,6 +70,7 @@ class Storage:
         self.awaiting = Awaiting(self.db)
         self.plans = Plans(self.db)
         self.pulses = Pulses(self.db)
+        self.schedules = Schedules(self.db)
         self.privacy = Privacy(self.db)
 
     def atomic(self):

@@ -206,3 +206,29 @@ def m004_retention(db: sqlite_utils.Database) -> None:
 def m005_answer_index(db: sqlite_utils.Database) -> None:
     """Find a round's answers without scanning them all (the key stays random: row order says nothing)."""
     db.execute("CREATE INDEX IF NOT EXISTS answers_by_round ON answers(round_id, part)")
+
+
+@migration
+def m007_school_year(db: sqlite_utils.Database) -> None:
+    """The school year's rhythm: a team's schedule (worked back from the day the plan must be agreed) and
+    the leader's reminders of its milestones."""
+    db.executescript(
+        """
+        CREATE TABLE schedules (
+            id INTEGER PRIMARY KEY,
+            team_id INTEGER NOT NULL REFERENCES teams(id) ON DELETE CASCADE,
+            cycle_id INTEGER REFERENCES cycles(id) ON DELETE CASCADE,
+            state TEXT NOT NULL DEFAULT 'active',
+            data TEXT NOT NULL
+        );
+        CREATE UNIQUE INDEX one_active_schedule_per_team ON schedules(team_id) WHERE state = 'active';
+        CREATE TABLE schedule_reminders (
+            schedule_id INTEGER NOT NULL REFERENCES schedules(id) ON DELETE CASCADE,
+            milestone TEXT NOT NULL,
+            due_at INTEGER NOT NULL,
+            done INTEGER NOT NULL DEFAULT 0,
+            PRIMARY KEY (schedule_id, milestone)
+        );
+        CREATE INDEX schedule_reminders_due ON schedule_reminders(done, due_at);
+        """
+    )
