@@ -26,7 +26,7 @@ from telegram.ext import (
     filters,
 )
 
-from bot import cycle_leader, deadlines, group, info, mydata, plan_leader, private, pulse, rounds_member, summaries
+from bot import cycle_leader, deadlines, group, info, mydata, plan_leader, private, pulse, rounds_member, schedule, summaries
 from bot.outbox import OutboxSender
 from bot.transport import AiohttpRequest
 from bot.updates import MAX_CONCURRENT, FloodLimits, PerChatUpdates
@@ -140,6 +140,7 @@ def add_handlers(application: Application) -> None:
             _command("plan", plan_leader.show_plan, PRIVATE),
             _command("sickleave", plan_leader.sick_leave, PRIVATE | GROUPS),
             _command("pulse", pulse.pulse_command, PRIVATE | GROUPS),
+            _command("schedule", schedule.schedule_command, PRIVATE | GROUPS),
             _command("trend", pulse.trend_command, PRIVATE),
             _command("mydata", mydata.my_data, PRIVATE),
             _command("deleteteam", mydata.delete_team, PRIVATE | GROUPS),
@@ -185,6 +186,7 @@ BUTTONS = {
         "plan_item", "plan_field", "plan_add", "plan_del", "plan_back", "plan_revise", "plan_submit", "plan_doc", "pmr", "pmr_today",
     )},
     "pulse": pulse.pulse_button,
+    **{action: schedule.schedule_button for action in schedule.BUTTONS},
     "as_team": cycle_leader.as_team_button,
     **{action: mydata.my_data_button for action in ("my_del", "my_del_yes", "my_del_no")},
     "team_del": mydata.delete_team_button,

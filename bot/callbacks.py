@@ -26,6 +26,8 @@ ACTIONS = frozenset(
         # the plan (leader) and the vote on it (member), pulses (leader)
         "plan_item", "plan_field", "plan_add", "plan_del", "plan_back", "plan_revise", "plan_submit", "plan_doc",
         "pmr", "pmr_today", "pv", "pv_send", "pv_back", "pulse", "as_team",
+        # the school year's schedule (leader)
+        "sch_date", "sch_show", "sch_ok", "sch_stop",
         # control over one's data
         "my_del", "my_del_yes", "my_del_no", "team_del",
     }

@@ -43,6 +43,7 @@ COMMANDS = (
     Command("plan", "plan", "plan", group=False),
     Command("sickleave", "verzuim", "sickleave"),
     Command("pulse", "puls", "pulse"),
+    Command("schedule", "planning", "schedule"),
     Command("trend", "trend", "trend", group=False),
     Command("pupils", "leerlingen", "pupils"),
     Command("invite", "uitnodiging", "invite"),

@@ -9,19 +9,20 @@ from collections.abc import Awaitable, Callable
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.ext import ContextTypes
 
-from bot import engine
+from bot import engine, year_plan
 from bot.callbacks import Callback, encode
 from bot.common import Services, edit, is_private, reply, services, user_language
 from bot.i18n import Markup, escape, t
 from bot.rounds_render import deadline_text, leaders_to_tell, proposals_screen
 from flows.catalogue import MAX_SOURCES, custom_source, default_sources
-from flows.cycle import CYCLE_STATES, PHASES, CloseOutcome, RoundKind, release_threshold
+from flows.cycle import CYCLE_STATES, PHASES, CloseOutcome, RoundKind, first_round, release_threshold
 from flows.deadlines import DEADLINE_CHOICES, deadline_after
 from flows.discussion import Step, proposal_text, short
 from flows.team import LEADING_ROLES, Action, Team, may
 from flows.text import name
 
 
+PLANNED = -1  # the deadline choice "as scheduled" (see bot/year_plan.py)
 LeaderCommand = Callable[..., Awaitable[None]]
 LEADER_COMMANDS: dict[int, LeaderCommand] = {}
 
@@ -98,6 +99,7 @@ async def start_cycle(update: Update, context: ContextTypes.DEFAULT_TYPE, team: 
         await reply(update, t(language, "cycle_already_running") + "\n\n" + status_text(svc, team, language))
         return
     rows = [[(t(language, f"phase_choice_{phase}"), encode("cyc_phase", team.id, i))] for i, phase in enumerate(PHASES)]
+    rows.append([(t(language, "phase_choice_schedule"), encode("sch_date", team.id))])
     await reply(update, t(language, "cycle_choose_phase", team=team.name), _keyboard(rows))
 
 
@@ -130,9 +132,15 @@ async def cycle_button(update: Update, context: ContextTypes.DEFAULT_TYPE, press
     elif action == "cyc_phase" and PHASES[phase_index] == "analyseren":
         await edit(update, *sources_editor(svc, team, language))
     elif action in ("cyc_phase", "src_ok"):
-        await edit(update, t(language, "cycle_choose_deadline", phase=t(language, f"phase_name_{PHASES[phase_index]}")), deadline_keyboard(language, "cyc_go", team.id, phase_index))
+        kind = first_round(PHASES[phase_index])
+        planned = year_plan.planned_deadline_row(svc, team.id, kind, language, encode("cyc_go", team.id, phase_index, PLANNED)) if kind else []
+        keyboard = deadline_keyboard(language, "cyc_go", team.id, phase_index, planned=planned)
+        await edit(update, t(language, "cycle_choose_deadline", phase=t(language, f"phase_name_{PHASES[phase_index]}")), keyboard)
     elif action == "cyc_go" and len(args) == 3:
         closes_at = deadline_after(svc.now(), args[2], svc.config.timezone) if args[2] in DEADLINE_CHOICES else None
+        kind = first_round(PHASES[phase_index])
+        if args[2] == PLANNED and kind is not None:
+            closes_at = year_plan.planned_close(svc, team.id, kind)
         engine.start_cycle(svc, team, PHASES[phase_index], closes_at)
         await edit(update, t(language, "cycle_started", team=team.name, phase=t(language, f"phase_name_{PHASES[phase_index]}")))
 
@@ -153,9 +161,10 @@ def source_check(source) -> int:
     return zlib.crc32(source.key.encode()) & 0xFFFF
 
 
-def deadline_keyboard(language: str, action: str, *args: int) -> InlineKeyboardMarkup:
-    """Buttons for 3 days / 1 week / 2 weeks / no deadline."""
-    rows = [[(t(language, f"deadline_choice_{days}"), encode(action, *args, days))] for days in DEADLINE_CHOICES]
+def deadline_keyboard(language: str, action: str, *args: int, planned: list | None = None) -> InlineKeyboardMarkup:
+    """Buttons for 3 days / 1 week / 2 weeks / no deadline (first "as scheduled" when ``planned`` gives it)."""
+    rows = [planned] if planned else []
+    rows += [[(t(language, f"deadline_choice_{days}"), encode(action, *args, days))] for days in DEADLINE_CHOICES]
     rows.append([(t(language, "deadline_choice_0"), encode(action, *args, 0))])
     return _keyboard(rows)
 
@@ -199,6 +208,9 @@ def status_text(svc: Services, team: Team, language: str) -> Markup:
             language, "status_open_pulse", done=svc.storage.answers.participants(pulse.id), members=members,
             deadline=deadline_text(svc, pulse.closes_at, language),
         ))
+    planned = year_plan.status_line(svc, team, language)
+    if planned:
+        text = Markup(text + "\n" + planned)
     unreachable = svc.storage.teams.unreachable_count(team.id)
     if unreachable:
         text = Markup(text + "\n" + t(language, "status_unreachable", count=unreachable))
@@ -299,7 +311,9 @@ async def set_deadline(update: Update, context: ContextTypes.DEFAULT_TYPE, team:
     if round_ is None:
         await reply(update, t(language, "deadline_nothing_open"))
         return
-    await reply(update, t(language, "deadline_choose", current=deadline_text(svc, round_.closes_at, language)), deadline_keyboard(language, "dl", round_.id))
+    planned = year_plan.planned_deadline_row(svc, team.id, round_.kind, language, encode("dl", round_.id, PLANNED))
+    keyboard = deadline_keyboard(language, "dl", round_.id, planned=planned)
+    await reply(update, t(language, "deadline_choose", current=deadline_text(svc, round_.closes_at, language)), keyboard)
 
 
 async def deadline_button(update: Update, context: ContextTypes.DEFAULT_TYPE, press: Callback) -> None:
@@ -312,10 +326,17 @@ async def deadline_button(update: Update, context: ContextTypes.DEFAULT_TYPE, pr
     await query.answer()
     round_ = svc.storage.cycles.round(round_.id)  # fresh: the deadline scan may have closed it meanwhile
     closes_at = deadline_after(svc.now(), press.args[1], svc.config.timezone) if press.args[1] in DEADLINE_CHOICES else None
+    if press.args[1] == PLANNED:
+        closes_at = year_plan.planned_close(svc, round_.team_id, round_.kind)
+        if closes_at is None:  # the scheduled day came too close meanwhile
+            await edit(update, t(language, "button_expired"))
+            return
     if not round_.is_open or not engine.set_deadline(svc, round_, closes_at):
         await edit(update, t(language, "round_closed_already"))
         return
-    await edit(update, t(language, "deadline_set", deadline=deadline_text(svc, closes_at, language)))
+    text = t(language, "deadline_set", deadline=deadline_text(svc, closes_at, language))
+    followed = year_plan.deadline_moved(svc, svc.storage.teams.get(round_.team_id), round_, closes_at, language)
+    await edit(update, Markup(text + "\n" + followed) if followed else text)
 
 
 # --- after a round: share, merge, vote -----------------------------------------------------------

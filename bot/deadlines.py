@@ -10,7 +10,7 @@ from collections.abc import Iterator
 
 from telegram.ext import ContextTypes
 
-from bot import engine, pulse
+from bot import engine, pulse, year_plan
 from bot.common import Services
 from flows.cycle import RoundKind
 
@@ -59,6 +59,11 @@ def _scan(svc: Services, counts: dict) -> Iterator[None]:
         pulse.open_due_pulses(svc)
     except Exception:
         log.exception("opening due pulses failed")
+    yield
+    try:
+        year_plan.send_due_reminders(svc)
+    except Exception:
+        log.exception("the leaders' schedule reminders failed")
     yield
     svc.storage.answers.expire_drafts(svc.now())
     purged = svc.storage.privacy.purge_raw_answers(dt.date.fromtimestamp(svc.now()), svc.config.privacy.retention_days)

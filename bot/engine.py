@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from bot import year_plan
 from bot.common import Services
 from bot.i18n import t
 from bot.plan_output import document_name, initial_plan, plan_document, plan_messages
@@ -36,6 +37,8 @@ def enter_phase(svc: Services, team: Team, cycle: Cycle, closes_at: int | None =
     storage = svc.storage
     kind = first_round(cycle.state)
     round_ = None
+    if closes_at is None and kind is not None:
+        closes_at = year_plan.planned_close(svc, team.id, kind)  # the school year's schedule, if the leader set one
     if kind is RoundKind.ANALYSIS:
         questions = analysis_questions(storage.cycles.sources(team.id))
         round_ = storage.cycles.open_round(cycle, kind, questions, closes_at=closes_at)
@@ -52,6 +55,7 @@ def enter_phase(svc: Services, team: Team, cycle: Cycle, closes_at: int | None =
         storage.outbox.add(chat_id, text, markup)
     if round_ is not None and round_.closes_at is not None:
         schedule_reminder(svc, round_)
+    year_plan.cycle_closed(svc, team, cycle)
     return round_
 
 
@@ -66,6 +70,7 @@ def start_cycle(svc: Services, team: Team, phase: str, closes_at: int | None) ->
     """Begin a cycle at ``phase`` and announce it."""
     with svc.storage.atomic():
         cycle = svc.storage.cycles.start(team.id, phase)
+        svc.storage.schedules.bind(team.id, cycle.id)
         enter_phase(svc, team, cycle, closes_at)
     svc.wake_outbox()
     return cycle
@@ -108,7 +113,10 @@ def open_vote(svc: Services, team: Team, cycle: Cycle, proposals_round: Round, c
     storage, language = svc.storage, svc.config.language
     proposals = storage.proposals.of_round(proposals_round.id)
     settings = {"proposals_round": proposals_round.id, "votes": VOTES_PER_MEMBER}
+    closes_at = closes_at if closes_at is not None else year_plan.planned_close(svc, team.id, RoundKind.VOTE)
     round_ = storage.cycles.open_round(cycle, RoundKind.VOTE, settings=settings, closes_at=closes_at)
+    if closes_at is not None:
+        schedule_reminder(svc, round_)
     text = t(
         language, "vote_announcement", votes=VOTES_PER_MEMBER, proposals=len(proposals),
         deadline=deadline_text(svc, closes_at, language),
@@ -122,12 +130,18 @@ def open_plan_vote(svc: Services, team: Team, cycle: Cycle, plan: Plan) -> Round
     language = svc.config.language
     with svc.storage.atomic():
         svc.storage.plans.save(cycle.id, plan)
-        round_ = svc.storage.cycles.open_round(cycle, RoundKind.PLAN_VOTE)
+        closes_at = year_plan.planned_close(svc, team.id, RoundKind.PLAN_VOTE)
+        round_ = svc.storage.cycles.open_round(cycle, RoundKind.PLAN_VOTE, closes_at=closes_at)
+        if closes_at is not None:
+            schedule_reminder(svc, round_)
         messages = plan_messages(svc, team, plan, language)
         for text in messages:
             svc.storage.outbox.add(team.chat_id, text)
         button = link_button(t(language, "pv_button"), round_link(svc, round_.id))
-        svc.storage.outbox.add(team.chat_id, t(language, "pv_announcement", members=svc.storage.teams.count(team.id)), button)
+        text = t(language, "pv_announcement", members=svc.storage.teams.count(team.id))
+        if closes_at is not None:
+            text += " " + t(language, "pv_until", deadline=deadline_text(svc, closes_at, language))
+        svc.storage.outbox.add(team.chat_id, text, button)
     svc.wake_outbox()
     return round_
 
@@ -190,6 +204,7 @@ def set_deadline(svc: Services, round_: Round, closes_at: int | None) -> bool:
             schedule_reminder(svc, round_)
         svc.storage.outbox.add(team.chat_id, t(language, "deadline_changed", deadline=deadline_text(svc, closes_at, language)))
     svc.wake_outbox()
+    return True
 
 
 def close_pulse(svc: Services, team: Team, round_: Round) -> CloseOutcome:

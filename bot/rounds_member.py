@@ -7,7 +7,7 @@ from __future__ import annotations
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.ext import ContextTypes
 
-from bot import checkin, cycle_leader, discussion_member, plan_leader, plan_vote
+from bot import checkin, cycle_leader, discussion_member, plan_leader, plan_vote, schedule
 from bot.callbacks import Callback, encode
 from bot.common import reply, services, user_language
 from bot.i18n import t
@@ -111,6 +111,9 @@ async def private_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
         return
     if kind.startswith(("plan_", "pmr_date:")):
         await plan_leader.text_typed(update, context, kind, ref)
+        return
+    if kind == schedule.AWAIT_KIND:
+        await schedule.date_typed(update, context, ref)
         return
     round_, problem = _usable(context, ref, update.effective_user.id)
     if round_ is None:
