@@ -50,9 +50,10 @@ def proposal(svc: Services, team: Team, due: dt.date, language: str) -> tuple[Ma
     result = year_plan.propose(svc, team, due)
     if isinstance(result, Refusal):
         earliest = _day(svc, result.earliest, language)
-        text = t(language, "sch_past", earliest=earliest) if result.problem is Problem.PAST else t(
-            language, "sch_too_close", due=_day(svc, due, language), earliest=earliest
-        )
+        if result.problem is Problem.TOO_CLOSE:
+            text = t(language, "sch_too_close", due=_day(svc, due, language), earliest=earliest)
+        else:
+            text = t(language, f"sch_{result.problem.value}", earliest=earliest)
         rows = [
             [(t(language, "sch_earliest_button", moment=earliest), encode("sch_show", team.id, result.earliest.toordinal()))],
             [(t(language, "sch_other_date_button"), encode("sch_date", team.id))],

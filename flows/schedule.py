@@ -40,6 +40,7 @@ STEPS = (
 KEYS = tuple(step.key for step in STEPS)
 EVALUATION = "evaluation"  # a year after the PMR: the evaluation closes and the next analysis can start
 EVALUATION_DAYS = 14  # how long the evaluation check-in is open
+MAX_AHEAD_DAYS = 2 * 366  # a plan further ahead than two school years is not planned (a typing error)
 REMIND_DAYS = 3  # the leader is reminded this many days before each milestone
 ROUND_MILESTONES = {"analysis": "analysis", "proposals": "proposals", "vote": "vote", "plan_vote": "plan_vote", "evaluation": EVALUATION}
 
@@ -49,6 +50,7 @@ class Problem(StrEnum):
 
     PAST = "past"  # today or earlier
     TOO_CLOSE = "too_close"  # the steps do not fit, even at their minimum
+    TOO_FAR = "too_far"  # more than two years ahead
 
 
 @dataclass(frozen=True)
@@ -125,6 +127,8 @@ def plan_back(due: dt.date, today: dt.date, first: str = "start") -> Schedule | 
         return Refusal(Problem.PAST, earliest_due(today, first))
     steps = _steps_from(first)
     available = (due - today).days
+    if available > MAX_AHEAD_DAYS:
+        return Refusal(Problem.TOO_FAR, earliest_due(today, first))
     if available < minimum_days(first):
         return Refusal(Problem.TOO_CLOSE, earliest_due(today, first))
     durations = _durations(steps, available)

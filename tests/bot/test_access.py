@@ -8,14 +8,15 @@ import pytest
 from bot.sandbox.actors import check_in, form_team, press, round_url, say, start_cycle
 
 LEADER_COMMANDS = ["/cyclus", "/status", "/volgende", "/deadline", "/samenvatting", "/plan", "/verzuim 5 4", "/puls", "/trend",
-                   "/teamverwijderen", "/uitnodiging", "/leerlingen 200"]
+                   "/planning", "/teamverwijderen", "/uitnodiging", "/leerlingen 200"]
 MEMBER_CALLBACKS = ["v1:ans:{r}:0:4", "v1:skip:{r}:5", "v1:back:{r}", "v1:chg:{r}:0", "v1:send:{r}", "v1:prop_cat:{r}:0",
                     "v1:prop_src:{r}:0", "v1:vote:{r}:1", "v1:vote_send:{r}", "v1:pv:{r}:0", "v1:pv_send:{r}:0", "v1:open_round:{r}"]
 
 
 def snapshot(storage) -> dict:
     """The rows an adversary would want to change."""
-    tables = ("teams", "roster", "cycles", "rounds", "participation", "answers", "proposals", "summaries", "plans", "pulses", "team_sources")
+    tables = ("teams", "roster", "cycles", "rounds", "participation", "answers", "proposals", "summaries", "plans", "pulses", "team_sources",
+              "schedules", "schedule_reminders")
     return {table: storage.db.execute(f"SELECT * FROM {table} ORDER BY 1").fetchall() for table in tables}
 
 
@@ -54,6 +55,7 @@ async def test_forged_leader_buttons_are_refused(sandbox, running_bot, team_in_c
         f"v1:dl:{round_id}:3", f"v1:share:{round_id}", f"v1:merge:{round_id}", f"v1:vote_open:{round_id}",
         f"v1:plan_item:{cycle_id}:0", f"v1:plan_submit:{cycle_id}", f"v1:pmr:{cycle_id}:1", f"v1:plan_doc:{cycle_id}",
         f"v1:pulse:{team.id}:30", f"v1:as_team:3:{team.id}", f"v1:team_del:{team.id}",
+        f"v1:sch_date:{team.id}", f"v1:sch_show:{team.id}:740000", f"v1:sch_ok:{team.id}:740000", f"v1:sch_stop:{team.id}",
     ]
     before = snapshot(storage)
     for data in forged:

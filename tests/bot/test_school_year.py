@@ -144,5 +144,7 @@ async def test_unplannable_dates_in_english(sandbox, running_bot):
     assert "I cannot read that as a date" in (await say(sandbox, leader, "next summer")).text
     past = await say(sandbox, leader, "2026-06-26")
     assert "has passed" in past.text and "Friday 2 April" in past.text
+    far = await say(sandbox, leader, "31-12-9999")
+    assert "more than two years ahead" in far.text
     close = await say(sandbox, leader, "10-03-2027")
     assert "too short" in close.text and "Friday 2 April" in close.text

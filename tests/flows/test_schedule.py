@@ -76,6 +76,12 @@ def test_a_date_too_close_is_refused_and_the_earliest_date_works():
     assert isinstance(plan_back(refusal.earliest, TODAY), Schedule)
 
 
+def test_a_date_more_than_two_years_ahead_is_refused():
+    """A typing error such as 31-12-9999 gets a clear refusal, not a crash; two years ahead still plans."""
+    assert plan_back(dt.date(9999, 12, 31), TODAY).problem is Problem.TOO_FAR
+    assert isinstance(plan_back(TODAY + dt.timedelta(days=730), TODAY), Schedule)
+
+
 def test_a_running_cycle_plans_only_the_steps_ahead():
     """A team in bespreken with proposals open: the schedule starts at the proposals, counted from today."""
     schedule = plan_back(TODAY + dt.timedelta(days=30), TODAY, first="proposals")
