@@ -181,6 +181,8 @@ def cycle_closed(svc: Services, team: Team, cycle: Cycle) -> None:
         return
     last = svc.storage.schedules.of_cycle(cycle.id)
     svc.storage.schedules.finish(cycle.id)
+    if svc.storage.schedules.active(team.id) is not None:
+        return  # the leader already planned the next cycle
     previous = last.schedule.due if last else None
     due = next_cycle_due(previous, today(svc))
     pulse = svc.storage.pulses.of_team(team.id)

@@ -50,7 +50,17 @@ class Schedules:
         return json.loads(row[0])["due"] if row else None
 
     def replace(self, team_id: int, cycle_id: int | None, schedule: Schedule, reminders: list[tuple[str, int]]) -> StoredSchedule:
-        """Make ``schedule`` the team's schedule in force (the previous one is dropped), with its reminders."""
+        """Make ``schedule`` the team's schedule in force, with its reminders. The previous one is dropped,
+        unless it belongs to another cycle (one whose plan is made): that one is kept as done, for its plan."""
+        self.db.execute(
+            "UPDATE schedule_reminders SET done = 1 WHERE schedule_id IN "
+            "(SELECT id FROM schedules WHERE team_id = ? AND state = 'active' AND cycle_id IS NOT NULL AND cycle_id IS NOT ?)",
+            [team_id, cycle_id],
+        )
+        self.db.execute(
+            "UPDATE schedules SET state = 'done' WHERE team_id = ? AND state = 'active' AND cycle_id IS NOT NULL AND cycle_id IS NOT ?",
+            [team_id, cycle_id],
+        )
         self.db.execute("DELETE FROM schedules WHERE team_id = ? AND state = 'active'", [team_id])
         cursor = self.db.execute(
             "INSERT INTO schedules (team_id, cycle_id, data) VALUES (?, ?, ?)", [team_id, cycle_id, json.dumps(schedule.to_dict())]

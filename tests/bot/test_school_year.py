@@ -148,3 +148,27 @@ async def test_unplannable_dates_in_english(sandbox, running_bot):
     assert "more than two years ahead" in far.text
     close = await say(sandbox, leader, "10-03-2027")
     assert "too short" in close.text and "Friday 2 April" in close.text
+
+
+async def test_planning_during_a_cycle_starts_at_the_open_step_and_gives_the_open_round_its_deadline(sandbox, running_bot):
+    """A check-in already open without a deadline: the schedule starts at its closing (counted from today),
+    and one tap gives the open round the scheduled deadline, which the group is told."""
+    leader, members, group = await form_team(sandbox, ["Anna", "Bram"])
+    running_bot.fake_now = MONDAY
+    choose = await say(sandbox, leader, "/cyclus")
+    sources = await press(sandbox, leader, choose.message, "v1:cyc_phase:1:0")
+    deadline = await press(sandbox, leader, sources, "v1:src_ok:")
+    await press(sandbox, leader, deadline, "v1:cyc_go:1:0:0")  # no deadline
+    await say(sandbox, leader, "/planning", contains="Op welke dag")
+    proposal = await say(sandbox, leader, "25-06-2027")
+    assert "Start: de check-in gaat open" not in proposal.text and "De check-in sluit" in proposal.text
+    mark = sandbox.mark()
+    done = await press(sandbox, leader, proposal.message, "v1:sch_ok:")
+    assert "De open ronde sluit nu volgens de planning" in done["text"]
+    assert not done.get("reply_markup")  # a cycle runs: no "start now"
+    await sandbox.wait_for_message(group.id, since=mark, contains="De ronde loopt nu")
+    team = running_bot.storage.teams.by_chat(group.id)
+    stored = running_bot.storage.schedules.active(team.id)
+    assert stored.cycle_id == running_bot.storage.cycles.current(team.id).id
+    closes_at = running_bot.storage.cycles.open_round_of(team.id).closes_at
+    assert _local(closes_at) == dt.datetime.combine(stored.schedule.day("analysis"), dt.time(17, 0), tzinfo=ZONE)

@@ -10,7 +10,8 @@ TODAY = dt.date(2027, 3, 1)
 
 def test_one_schedule_in_force_bound_to_its_cycle_with_reminders(tmp_path):
     """Planning again replaces the schedule and its pending reminders; a starting cycle binds it; a closing
-    cycle keeps it for its plan but stops its reminders; deleting the team deletes it."""
+    cycle keeps it for its plan but stops its reminders; planning the next cycle keeps the running one's;
+    deleting the team deletes it."""
     storage = Storage(tmp_path / "w.db")
     team = storage.teams.register(-1001, "Team", 7, "hash")
     first = storage.schedules.replace(team.id, None, plan_back(dt.date(2027, 6, 25), TODAY), [("start", 100), ("vote", 200)])
@@ -29,6 +30,12 @@ def test_one_schedule_in_force_bound_to_its_cycle_with_reminders(tmp_path):
     assert storage.schedules.active(team.id) is None and storage.schedules.due_reminders(1000) == []
     assert storage.schedules.of_cycle(cycle.id).schedule.due == dt.date(2027, 6, 18)
     assert storage.schedules.last_due(team.id) == "2027-06-18"
+
+    # Planning the next cycle while one runs past its plan keeps the running cycle's schedule (done) for its plan.
+    running = storage.schedules.replace(team.id, cycle.id, plan_back(dt.date(2027, 6, 11), TODAY), [("vote", 10)])
+    later = storage.schedules.replace(team.id, None, plan_back(dt.date(2028, 6, 23), TODAY), [])
+    assert storage.schedules.of_cycle(cycle.id).id == running.id and storage.schedules.active(team.id).id == later.id
+    assert storage.schedules.due_reminders(1000) == []
 
     storage.privacy.delete_team(team.id, -1001)
     assert storage.db.execute("SELECT count(*) FROM schedules").fetchone()[0] == 0
