@@ -15,6 +15,7 @@ from flows.cycle import CLOSED, Cycle, Round, RoundKind
 from flows.deadlines import END_OF_SCHOOL_DAY
 from flows.schedule import (
     EVALUATION,
+    EVALUATION_DAYS,
     ROUND_MILESTONES,
     Schedule,
     move_milestone,
@@ -78,6 +79,8 @@ def planned_close(svc: Services, team_id: int, kind: RoundKind) -> int | None:
     if day is None:
         return None
     closes_at = moment(svc, day)
+    if kind is RoundKind.EVALUATION and closes_at > svc.now() + 3 * EVALUATION_DAYS * DAY:
+        return None  # an evaluation opened long before its planned time is not left open for months
     return closes_at if closes_at > svc.now() + DAY else None
 
 

@@ -172,3 +172,23 @@ async def test_planning_during_a_cycle_starts_at_the_open_step_and_gives_the_ope
     assert stored.cycle_id == running_bot.storage.cycles.current(team.id).id
     closes_at = running_bot.storage.cycles.open_round_of(team.id).closes_at
     assert _local(closes_at) == dt.datetime.combine(stored.schedule.day("analysis"), dt.time(17, 0), tzinfo=ZONE)
+
+
+async def test_planning_next_year_during_the_evaluation_leaves_the_evaluation_as_it_is(sandbox, running_bot):
+    """A team evaluating plans the next cycle: the schedule waits for the next cycle (its first step is the
+    start), and the open evaluation is not stretched to the next cycle's start seven weeks away."""
+    leader, members, group = await form_team(sandbox, ["Anna"])
+    running_bot.fake_now = MONDAY
+    choose = await say(sandbox, leader, "/cyclus")
+    deadline = await press(sandbox, leader, choose.message, "v1:cyc_phase:1:3")
+    await press(sandbox, leader, deadline, "v1:cyc_go:1:3:0")
+    await say(sandbox, leader, "/planning", contains="Op welke dag")
+    proposal = await say(sandbox, leader, "25-06-2027")
+    assert "Start: de check-in gaat open" in proposal.text
+    done = await press(sandbox, leader, proposal.message, "v1:sch_ok:")
+    assert "De open ronde sluit nu" not in done["text"]
+    team = running_bot.storage.teams.by_chat(group.id)
+    assert running_bot.storage.schedules.active(team.id).cycle_id is None
+    assert running_bot.storage.cycles.open_round_of(team.id).closes_at is None
+    choices = await say(sandbox, leader, "/deadline")
+    assert not any("Volgens de planning" in b["text"] for b in choices.buttons)
