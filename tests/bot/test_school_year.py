@@ -161,7 +161,7 @@ async def test_planning_during_a_cycle_starts_at_the_open_step_and_gives_the_ope
     await press(sandbox, leader, deadline, "v1:cyc_go:1:0:0")  # no deadline
     await say(sandbox, leader, "/planning", contains="Op welke dag")
     proposal = await say(sandbox, leader, "25-06-2027")
-    assert "Start: de check-in gaat open" not in proposal.text and "De check-in sluit" in proposal.text
+    assert "Start (de check-in gaat open)" not in proposal.text and "De check-in sluit" in proposal.text
     mark = sandbox.mark()
     done = await press(sandbox, leader, proposal.message, "v1:sch_ok:")
     assert "De open ronde sluit nu volgens de planning" in done["text"]
@@ -184,7 +184,7 @@ async def test_planning_next_year_during_the_evaluation_leaves_the_evaluation_as
     await press(sandbox, leader, deadline, "v1:cyc_go:1:3:0")
     await say(sandbox, leader, "/planning", contains="Op welke dag")
     proposal = await say(sandbox, leader, "25-06-2027")
-    assert "Start: de check-in gaat open" in proposal.text
+    assert "Start (de check-in gaat open)" in proposal.text
     done = await press(sandbox, leader, proposal.message, "v1:sch_ok:")
     assert "De open ronde sluit nu" not in done["text"]
     team = running_bot.storage.teams.by_chat(group.id)
