@@ -55,6 +55,7 @@ def enter_phase(svc: Services, team: Team, cycle: Cycle, closes_at: int | None =
         storage.outbox.add(chat_id, text, markup)
     if round_ is not None and round_.closes_at is not None:
         schedule_reminder(svc, round_)
+    year_plan.phase_note(svc, team)
     year_plan.cycle_closed(svc, team, cycle)
     return round_
 

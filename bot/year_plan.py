@@ -135,6 +135,16 @@ def status_line(svc: Services, team: Team, language: str) -> Markup | None:
     )
 
 
+def phase_note(svc: Services, team: Team) -> None:
+    """Inside a transaction, when a phase begins: the leaders read the schedule's next step, if there is one."""
+    if svc.storage.schedules.active(team.id) is None:
+        return
+    for user_id, language in leaders_to_tell(svc, team):
+        line = status_line(svc, team, language)
+        if line:
+            svc.storage.outbox.add(user_id, line)
+
+
 def send_reminder(svc: Services, schedule_id: int, team_id: int, milestone: str) -> int:
     """The leaders' private reminder of a milestone, unless the team is already past it; one transaction."""
     team = svc.storage.teams.get(team_id)

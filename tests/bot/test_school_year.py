@@ -57,6 +57,7 @@ async def test_the_leader_plans_from_the_pmr_date_and_the_rounds_follow(sandbox,
     mark = sandbox.mark()
     await press(sandbox, leader, deadline, first["callback_data"])
     announcement = await sandbox.wait_for_message(group.id, since=mark, contains="Fase 1: analyseren")
+    await sandbox.wait_for_message(leader.id, since=mark, contains="Volgens de planning: De check-in sluit")
     round_ = running_bot.storage.cycles.open_round_of(team.id)
     assert _local(round_.closes_at) == dt.datetime.combine(schedule.day("analysis"), dt.time(17, 0), tzinfo=ZONE)
     assert "17:00" in announcement.text
@@ -93,7 +94,9 @@ async def test_a_changed_deadline_moves_the_schedule_and_warns_when_the_next_ste
     done = await press(sandbox, leader, proposal.message, "v1:sch_ok:")
     sources = await press(sandbox, leader, done, "v1:cyc_phase:")
     deadline = await press(sandbox, leader, sources, "v1:src_ok:")
+    mark = sandbox.mark()
     await press(sandbox, leader, deadline, deadline["reply_markup"]["inline_keyboard"][0][0]["callback_data"])
+    await sandbox.wait_for_message(leader.id, since=mark, contains="Volgens de planning")
     team = running_bot.storage.teams.by_chat(group.id)
     planned = running_bot.storage.schedules.active(team.id).schedule.day("analysis")
     assert _local(running_bot.storage.cycles.open_round_of(team.id).closes_at).date() == planned
