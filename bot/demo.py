@@ -19,11 +19,12 @@ import random
 import re
 import tempfile
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from bot.config import PrivacyConfig
-from bot.demo_transcript import RecordedSandbox, outbox_idle, transcript
+from bot.demo_transcript import LeaderEffort, RecordedSandbox, leader_effort, outbox_idle, transcript
 from bot.local import RunningBot, sandbox_config
 from bot.sandbox.actors import (
     check_in,
@@ -55,6 +56,14 @@ PLAN_FIELDS = {
 ZONE = ZoneInfo("Europe/Amsterdam")
 START = dt.datetime(2026, 9, 7, 8, 30, tzinfo=ZONE)  # a Monday at the start of the school year
 SEED = 2026
+
+
+@dataclass(frozen=True)
+class DemoResult:
+    """What a demo run produced: the files written, by what they are, and the leader's effort."""
+
+    files: dict[str, Path]
+    effort: LeaderEffort
 
 
 class DemoClock:
@@ -93,8 +102,8 @@ def evaluation_answers(rng: random.Random, measures: int) -> list:
     return [*platform, *nea, *helped, None]
 
 
-async def run_demo(out: Path, echo: Callable[[str], None] = print) -> dict[str, Path]:
-    """Run the whole demo; return the files written, by what they are."""
+async def run_demo(out: Path, echo: Callable[[str], None] = print) -> DemoResult:
+    """Run the whole demo; return the files written and the leader's effort."""
     out.mkdir(parents=True, exist_ok=True)
     rng = random.Random(SEED)  # the simulated people's answers
     clock = DemoClock(START)
@@ -111,14 +120,18 @@ async def run_demo(out: Path, echo: Callable[[str], None] = print) -> dict[str, 
                 sandbox.settle = None
                 await bot.stop()
         files = _write(sandbox, people, out)
+        effort = leader_effort(sandbox, people["leader"].id)
     echo(f"\nDe demo speelde een schooljaar na, van {START:%d-%m-%Y} tot {clock.day:%d-%m-%Y}, "
          "en maakte geen enkele verbinding buiten deze computer.")
+    echo(f"Van /cyclus tot het plan voor de PMR deed de schoolleider {effort.actions} handelingen: {effort.messages} "
+         f"berichten (waarvan {effort.plan_fields} velden van het plan) en {effort.taps} tikken; "
+         f"{effort.taking_part} daarvan om zelf mee te doen aan de rondes, zoals elk teamlid.")
     _print_chat(sandbox, people["leader"], "Wat de schoolleider (Sanne) ziet", echo)
     _print_chat(sandbox, people["anna"], "Wat een teamlid (Anna) ziet", echo)
     echo("\nGeschreven bestanden:")
     for what, path in files.items():
         echo(f"  {what:<28} {path}")
-    return files
+    return DemoResult(files, effort)
 
 
 async def _later(bot: RunningBot, clock: DemoClock, days: int, at: dt.time) -> None:

@@ -154,12 +154,13 @@ def leader_effort(sandbox: RecordedSandbox, leader_id: int) -> LeaderEffort:
     window = [a for a in own if start <= a.mark <= end]
     typed = [a for a in window if a.kind == "typed"]
     taps = [a for a in window if a.kind == "tap"]
-    plan_fields, in_plan = 0, False
+    plan_fields, in_plan, submitted = 0, False, False  # typed from /plan until the plan goes to the vote
     for action in window:
         if action.kind == "typed" and action.text.split("@")[0] == "/plan":
-            in_plan = True
-        elif action.kind == "tap" and action.data.startswith("v1:plan_submit:"):
-            in_plan = False
+            in_plan = not submitted
+        elif action.kind == "tap" and action.data.startswith(("v1:plan_submit:", "v1:plan_revise:")):
+            submitted = action.data.startswith("v1:plan_submit:")
+            in_plan = not submitted
         elif in_plan and action.kind == "typed" and not action.text.startswith("/"):
             plan_fields += 1
     return LeaderEffort(
