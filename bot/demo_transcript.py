@@ -19,6 +19,11 @@ from bot.sandbox import Sandbox
 
 SENDS = ("sendMessage", "sendPhoto", "sendDocument")
 EDITS = ("editMessageText", "editMessageCaption")
+# The leader's actions (typed messages and taps) from /cyclus to the PMR-ready PDF in the demo, a plan of three
+# measures, as measured before the plan started filled in (issue 15): 27 messages (15 of them plan fields) and 42
+# taps. tests/bot/test_demo.py fails when the count grows past it, and the benchmark shows it as the target.
+# Lower it whenever the leader's work shrinks.
+LEADER_ACTIONS_CAP = 69
 # Taps with which someone takes part in a round (check-in, proposals, votes), as any member does.
 TAKING_PART = {"open_round", "ans", "skip", "back", "chg", "send", "prop_cat", "prop_src", "prop_more",
                "vote", "vote_reset", "vote_send", "pv", "pv_send", "pv_back"}
