@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
+import random
 import re
 
 import pytest
@@ -16,14 +17,15 @@ from bot.demo_transcript import LEADER_ACTIONS_CAP
 
 @pytest.fixture(scope="module")
 def demo(tmp_path_factory):
-    """The demo, run twice into two folders: (result, printed lines) per run."""
-    runs = []
+    """The demo, run twice into two folders: (result, printed lines) per run; then whether the global random
+    state was left alone."""
+    runs, state = [], random.getstate()
     for name in ("first", "second"):
         out = tmp_path_factory.mktemp(name)
         printed: list[str] = []
         result = asyncio.run(run_demo(out / "uit", echo=printed.append))
         runs.append((result, [line.replace(str(out), "OUT") for line in printed]))
-    return runs
+    return (*runs, random.getstate() == state)
 
 
 def _entries(files, chat: str) -> list[str]:
@@ -35,7 +37,7 @@ def _entries(files, chat: str) -> list[str]:
 
 def test_the_demo_runs_a_whole_cycle_and_writes_the_leaders_files(demo):
     """The demo plays all four phases and a pulse with zero rule violations, and writes charts, plan and transcripts."""
-    (result, printed), _ = demo
+    (result, printed), _, _ = demo
     files, text = result.files, "\n".join(printed)
     for step in ("1. Het team vormt zich", "2. Analyseren", "3. Bespreken", "4. Aanpakken", "5. Evalueren", "6. Een maand later"):
         assert step in text
@@ -54,7 +56,8 @@ def test_the_demo_runs_a_whole_cycle_and_writes_the_leaders_files(demo):
 def test_two_runs_of_the_demo_give_the_same_output(demo):
     """Same input, same output: the printed conversation, the three transcripts, the plan PDF and the charts
     are identical in two runs (invite codes, proposal order and shuffles come from the demo's seeded source)."""
-    (first, printed_first), (second, printed_second) = demo
+    (first, printed_first), (second, printed_second), global_random_untouched = demo
+    assert global_random_untouched  # the demo seeds its own sources; it never seeds the global one
     assert printed_first == printed_second
     assert first.files.keys() == second.files.keys()
     for what, path in first.files.items():
@@ -64,7 +67,7 @@ def test_two_runs_of_the_demo_give_the_same_output(demo):
 def test_each_measure_in_the_demos_plan_has_its_own_fields(demo):
     """The plan the team votes on gives every measure the goal, result, activities, who and cost written for
     that measure, whatever order the tied proposals come in."""
-    (result, _), _ = demo
+    (result, _), _, _ = demo
     plan = [e for e in _entries(result.files, "schoolleider") if "Plan van aanpak werkdruk" in e][-1]  # as adopted
     blocks = re.findall(r"^\d+\. (.+)\n(?:Pakt aan: .+\n)?Doel: (.+)\nGewenst resultaat: (.+)\nActiviteiten: (.+)\n"
                         r"Wie: (.+)\nGeschatte kosten: € ([\d.]+)", plan, re.M)
@@ -77,7 +80,7 @@ def test_each_chat_is_printed_in_the_order_its_messages_were_sent(demo):
     """Every question comes before the answer typed to it: each plan field the leader types follows the bot's
     question for that field of that measure, and the member sees each check-in question, in order, before
     tapping or typing its answer."""
-    (result, _), _ = demo
+    (result, _), _, _ = demo
     leader = _entries(result.files, "schoolleider")
     typed_fields = [(i, e) for i, e in enumerate(leader) for title, values in PLAN_FIELDS.items()
                     if e.removeprefix("Sanne: ") in values]
@@ -100,7 +103,7 @@ def test_each_chat_is_printed_in_the_order_its_messages_were_sent(demo):
 def test_the_demos_rounds_fall_weeks_and_months_apart(demo):
     """The demo's cycle spans a school year on its clock: the trend lists its rounds (analysis, evaluation,
     pulse) on distinct dates, oldest first, from September to June."""
-    (result, _), _ = demo
+    (result, _), _, _ = demo
     trend = next(e for e in _entries(result.files, "schoolleider") if "Verloop van de werkdruk" in e and "datum ·" in e)
     days = [dt.datetime.strptime(day, "%d-%m-%Y").date() for day in re.findall(r"^(\d\d-\d\d-\d{4}) · ", trend, re.M)]
     assert len(days) == 3 and days == sorted(set(days))
@@ -110,7 +113,7 @@ def test_the_demos_rounds_fall_weeks_and_months_apart(demo):
 def test_the_leaders_effort_does_not_grow(demo):
     """From /cyclus to the PMR-ready PDF, with a plan of three measures, the leader's typed messages and taps
     stay within LEADER_ACTIONS_CAP; the count is the one the benchmark reports."""
-    (result, printed), (second, _) = demo
+    (result, printed), (second, _), _ = demo
     effort = result.effort
     assert effort == second.effort
     assert effort.actions == effort.messages + effort.taps
