@@ -91,7 +91,7 @@ class OutboxSender:
                 return
             due = self._next_retry()
             timeout = None if due is None else max(0.05, due - self.clock())
-            if due is None and not self._wake.is_set():  # rows committed while draining: drain again first
+            if due is None:
                 self.idle.set()
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self._wake.wait(), timeout)
