@@ -36,6 +36,8 @@ from bot import engine  # noqa: E402
 from bot.charts import sources_chart  # noqa: E402
 from bot.common import Services  # noqa: E402
 from bot.config import Config  # noqa: E402
+from bot.demo import run_demo  # noqa: E402
+from bot.demo_transcript import LEADER_ACTIONS_CAP  # noqa: E402
 from bot.rounds_render import analysis_summary  # noqa: E402
 from bot.sandbox import Sandbox  # noqa: E402
 from benchmarks import dbprep  # noqa: E402
@@ -342,10 +344,26 @@ async def workload_broadcast(report: Report, sandbox: Sandbox, tracker: Tracker,
     report.add(w, "school taps measured (bot: during broadcast)", str(during.done + len(during.censored)), str(base.done))
 
 
+# ============================================================================ workload 6: the leader's effort
+async def workload_leader_effort(report: Report, folder: Path) -> None:
+    """The demo's whole cycle (its own sandbox and bot, in this process): what the leader does by hand."""
+    log("6. the leader's effort: the demo's cycle, counting the leader's messages and taps")
+    started = time.perf_counter()
+    effort = (await run_demo(folder / "demo", echo=lambda line: None)).effort
+    w = "6. leader's effort (demo)"
+    report.add(w, "actions, /cyclus -> PMR-ready PDF (3 measures)", f"{effort.actions} ({effort.messages} messages + {effort.taps} taps)",
+               target=f"<= {LEADER_ACTIONS_CAP}", met=yes(effort.actions <= LEADER_ACTIONS_CAP))
+    report.add(w, "  of which typed plan fields", str(effort.plan_fields))
+    report.add(w, "  of which taking part as any member does", str(effort.taking_part))
+    report.add(w, "messages in the leader's chat, whole demo", str(effort.messages_whole_demo))
+    report.notes.append(f"leader's effort: the demo's cycle (bot/demo.py) took {time.perf_counter() - started:.1f} s; "
+                        "counted by bot.demo_transcript.leader_effort")
+
+
 # ============================================================================ main
 async def run(args: argparse.Namespace) -> tuple[Report, Sandbox]:
     sizes = QUICK if args.quick else FULL
-    only = set(args.only or "12345")
+    only = set(args.only or "123456")
     report = Report()
     started = time.perf_counter()
     with tempfile.TemporaryDirectory(prefix="werkdruk-bench-") as tmp:
@@ -365,6 +383,8 @@ async def run(args: argparse.Namespace) -> tuple[Report, Sandbox]:
             if "5" in only:
                 await workload_broadcast(report, sandbox, tracker, folder, sizes, args.rate)
             tracker.close()
+        if "6" in only:
+            await workload_leader_effort(report, folder)
     if args.latency_ms:
         report.notes.append(f"network: each Bot API call reached the sandbox {args.latency_ms:g} ms after it left")
     report.notes.append(f"sandbox: {len(sandbox.calls)} Bot API calls, {len(sandbox.violations)} rule violations, "
@@ -386,7 +406,7 @@ def machine() -> str:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m benchmarks.run", description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="a small version (under a minute)")
-    parser.add_argument("--only", help="run only these workloads, e.g. 25 (default: 12345)")
+    parser.add_argument("--only", help="run only these workloads, e.g. 25 (default: 123456)")
     parser.add_argument("--rate", type=int, default=30, help="the sandbox's overall send limit per second (default 30)")
     parser.add_argument("--group-rate", type=int, default=20, help="the sandbox's limit per group per minute (default 20)")
     parser.add_argument("--latency-ms", type=float, default=0.0,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gc
 import logging
+import random
 import time
 from collections.abc import Callable
 from zoneinfo import ZoneInfo
@@ -59,8 +60,11 @@ class WerkdrukBot(ExtBot):
             raise
 
 
-def build_application(config: Config, storage: Storage, clock: Callable[[], float] = time.time) -> Application:
-    """The bot for ``config``, storing in ``storage``; call ``post_init`` after ``initialize``."""
+def build_application(
+    config: Config, storage: Storage, clock: Callable[[], float] = time.time, rng: random.Random | None = None
+) -> Application:
+    """The bot for ``config``, storing in ``storage``; call ``post_init`` after ``initialize``. ``clock`` and
+    ``rng`` are real time and the system's random source unless a caller (tests, the demo) injects its own."""
     urls = {"base_url": config.api_base_url, "base_file_url": config.file_base_url} if config.api_base_url else {}
     bot = WerkdrukBot(
         config.token,
@@ -73,7 +77,7 @@ def build_application(config: Config, storage: Storage, clock: Callable[[], floa
     application = (
         ApplicationBuilder().bot(bot).concurrent_updates(PerChatUpdates()).post_init(post_init).post_stop(post_stop).build()
     )
-    application.bot_data["services"] = Services(config=config, storage=storage, clock=clock)
+    application.bot_data["services"] = Services(config=config, storage=storage, clock=clock, rng=rng or random.SystemRandom())
     add_handlers(application)
     return application
 

@@ -98,16 +98,51 @@ def evaluation_chart(summary: EvaluationSummary, language: str) -> bytes:
     return _png(figure)
 
 
+AXES_TREND = (0.08, 0.14, 0.9, 0.62)  # left, bottom, width, height (figure fractions)
+LABEL_PX = 110  # room a date label needs along the x axis (rotated 20 degrees)
+KIND_PX = 70  # room a round's kind needs above its point
+MIN_GAP_PX = 30  # closer than this, two rounds drawn by date would sit on one another
+
+
+def trend_positions(days: list[int]) -> tuple[list[float], bool]:
+    """x positions of the rounds (``days``: date ordinals, oldest first) and whether they follow the dates:
+    by date when every two successive rounds lie far enough apart to tell them apart, else evenly spaced in
+    their order, so rounds close together (or on one day) never share a position."""
+    span = max(days) - min(days)
+    if span > 0:
+        pad = max(span * 0.06, 15)
+        px_per_day = WIDTH_PX * AXES_TREND[2] / (span + 2 * pad)
+        if all((b - a) * px_per_day >= MIN_GAP_PX for a, b in zip(days, days[1:])):
+            return [float(day) for day in days], True
+    return [float(index) for index in range(len(days))], len(days) == 1
+
+
+def _spaced(xs: list[float], px_per_unit: float, room: float) -> list[int]:
+    """Indexes of the positions to label, left to right, each at least ``room`` pixels from the previous."""
+    chosen: list[int] = []
+    for index, x in enumerate(xs):
+        if not chosen or (x - xs[chosen[-1]]) * px_per_unit >= room:
+            chosen.append(index)
+    return chosen
+
+
 def trend_chart(points: list[TrendPoint], language: str) -> bytes:
-    """Lines of ``nea_often`` and ``high_workload`` over time (one marker shape per round kind, each point
-    labelled with its kind), the national po figure dashed. ValueError when there are no points."""
+    """The trend as PNG bytes (see :func:`trend_figure`)."""
+    return _png(trend_figure(points, language))
+
+
+def trend_figure(points: list[TrendPoint], language: str) -> Figure:
+    """Lines of ``nea_often`` and ``high_workload`` over time (one marker shape per round kind, points labelled
+    with their kind where there is room), the national po figure dashed. Rounds close together are spread
+    evenly, each with its date, so no two share a position and no labels overlap. ValueError without points."""
     if not points:
         raise ValueError("there is no released round to show")
     language = language if language in LANGUAGES else DEFAULT_LANGUAGE
-    days = [dt.date.fromisoformat(p.day).toordinal() for p in points]
+    dates = [dt.date.fromisoformat(p.day) for p in points]
+    days, by_date = trend_positions([d.toordinal() for d in dates])
     figure = _figure()
     _titles(figure, _text(language, "trend_chart_title"), _text(language, "trend_chart_subtitle"))
-    axes = figure.add_axes((0.08, 0.14, 0.9, 0.62))
+    axes = figure.add_axes(AXES_TREND)
 
     for attribute, colour in (("nea_often", OFTEN), ("high_workload", HIGH)):
         xs = [x for x, p in zip(days, points) if getattr(p, attribute) is not None]
@@ -118,24 +153,25 @@ def trend_chart(points: list[TrendPoint], language: str) -> bytes:
             ky = [getattr(p, attribute) * 100 for p in points if p.kind == kind and getattr(p, attribute) is not None]
             if kx:
                 axes.plot(kx, ky, linestyle="none", marker=marker, markersize=9, color=colour)
-    for x, point in zip(days, points):  # the kind, once per point, above the higher of its two values
+
+    span = max(days) - min(days)
+    pad = max(span * 0.06, 15) if by_date else 0.5
+    axes.set_xlim(min(days) - pad, max(days) + pad)
+    px_per_unit = WIDTH_PX * AXES_TREND[2] / (span + 2 * pad)
+    for index in _spaced(days, px_per_unit, KIND_PX):  # the kind above the higher of its two values
+        point = points[index]
         values = [v * 100 for v in (point.nea_often, point.high_workload) if v is not None]
-        if values and len(points) <= 24:
-            axes.annotate(_text(language, f"trend_kind_{point.kind}"), (x, max(values)), xytext=(0, 10),
+        if values:
+            axes.annotate(_text(language, f"trend_kind_{point.kind}"), (days[index], max(values)), xytext=(0, 10),
                           textcoords="offset points", ha="center", fontsize=9, color="#444444")
 
     reference = national_reference()[0]
     national = _text(language, "trend_chart_national", value=percent1(reference.value, language), year=reference.year)
     axes.axhline(reference.value, color=NATIONAL, linestyle="dashed", linewidth=1.8)
 
-    span = max(days) - min(days)
-    pad = max(span * 0.06, 15)
-    axes.set_xlim(min(days) - pad, max(days) + pad)
-    shown = sorted(set(days))
-    step = max(1, len(shown) // 8)
-    ticks = shown[::step]
     fmt = "%d-%m-%Y" if language == "nl" else "%Y-%m-%d"
-    axes.set_xticks(ticks, [dt.date.fromordinal(x).strftime(fmt) for x in ticks], fontsize=10, rotation=20, ha="right")
+    ticks = _spaced(days, px_per_unit, LABEL_PX)
+    axes.set_xticks([days[i] for i in ticks], [dates[i].strftime(fmt) for i in ticks], fontsize=10, rotation=20, ha="right")
     _percent_axis(axes)
 
     handles = [Line2D([], [], color=OFTEN, linewidth=2.5, label=_text(language, "trend_chart_often")),
@@ -145,4 +181,4 @@ def trend_chart(points: list[TrendPoint], language: str) -> bytes:
                 for kind, marker in MARKERS.items() if any(p.kind == kind for p in points)]
     figure.legend(handles=handles, loc="lower center", ncols=3, frameon=False, fontsize=10,
                   bbox_to_anchor=(0.5, 1 - 150 / HEIGHT_PX), bbox_transform=figure.transFigure, borderaxespad=0)
-    return _png(figure)
+    return figure

@@ -5,9 +5,10 @@ from __future__ import annotations
 import asyncio
 
 import logging
+import random
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, LinkPreviewOptions, Message, Update
@@ -33,6 +34,7 @@ class Services:
     bot_username: str = ""
     clock: Callable[[], float] = time.time
     outbox: Any = None  # the OutboxSender, started after connecting
+    rng: random.Random = field(default_factory=random.SystemRandom)  # invite codes, shuffles (the demo seeds its own)
 
     def now(self) -> int:
         """The current unix time (tests may move the clock)."""

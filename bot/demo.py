@@ -4,21 +4,28 @@ No token and no network: the real bot talks to the sandbox on 127.0.0.1. The tea
 discusses, makes and adopts a plan, evaluates, and answers one pulse; one member never answers. The
 conversation is printed as the leader and one member see it, and the leader's summaries, charts and
 plan document are written to a folder.
+
+The cycle spans a school year on a clock that the bot and the sandbox share and that the demo moves
+forward (weeks between phases, a month to the pulse), starting at a fixed moment. The simulated people
+and the bot draw from seeded random sources (the bot's is injected: invite codes, proposal ids, answer
+keys, shuffles), so the same demo gives the same transcripts, charts and plan in every run.
 """
 
 from __future__ import annotations
 
 import asyncio
+import datetime as dt
 import random
 import re
 import tempfile
-import time
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 from bot.config import PrivacyConfig
+from bot.demo_transcript import LeaderEffort, RecordedSandbox, leader_effort, outbox_idle, transcript
 from bot.local import RunningBot, sandbox_config
-from bot.sandbox import Sandbox
 from bot.sandbox.actors import (
     check_in,
     fill_item,
@@ -37,6 +44,45 @@ MEMBERS = ["Anna", "Bram", "Chris", "Dewi", "Eva", "Fleur", "Gijs"]  # Gijs neve
 SOURCES = ["administratie en registratie", "contact met ouders"]
 CAUSES = ["De administratie rond toetsen", "Mails van ouders in de avond", "Te veel vergaderingen", "De groep is erg groot"]
 HELPS = ["Een onderwijsassistent", "Vaste mailmomenten", "Minder overleg, korter", "Hulp bij de zorgleerlingen"]
+# The plan's fields per measure, by the measure's title as the plan shows it (goal, result, activities, who, cost).
+PLAN_FIELDS = {
+    "onderwijsassistent": ["Minder administratie bij leerkrachten", "Twee uur per week minder registratie per leerkracht",
+                           "De assistent neemt toetsregistratie over", "Directie en IB", "38000"],
+    "Vaste mailmomenten voor ouders": ["Rust na schooltijd", "Geen ouderberichten na 17 uur",
+                                       "Afspraken in de nieuwsbrief en de schoolapp", "Teamleider en MR", "1500"],
+    "Kortere teamvergaderingen": ["Kortere vergaderingen", "Het teamoverleg duurt hooguit een uur",
+                                  "Vaste agenda, besluiten vooraf voorbereid", "Directie", "0"],
+}
+ZONE = ZoneInfo("Europe/Amsterdam")
+START = dt.datetime(2026, 9, 7, 8, 30, tzinfo=ZONE)  # a Monday at the start of the school year
+SEED = 2026
+
+
+@dataclass(frozen=True)
+class DemoResult:
+    """What a demo run produced: the files written, by what they are, and the leader's effort."""
+
+    files: dict[str, Path]
+    effort: LeaderEffort
+
+
+class DemoClock:
+    """The demo's time, shared by the bot and the sandbox: it stands still until the demo moves it."""
+
+    def __init__(self, start: dt.datetime) -> None:
+        self.now = start.timestamp()
+
+    def __call__(self) -> float:
+        return self.now
+
+    @property
+    def day(self) -> dt.date:
+        """Today, in the school's time zone."""
+        return dt.datetime.fromtimestamp(self.now, ZONE).date()
+
+    def later(self, days: int, at: dt.time) -> None:
+        """Move to ``days`` days from today, at the local time ``at``."""
+        self.now = dt.datetime.combine(self.day + dt.timedelta(days=days), at, tzinfo=ZONE).timestamp()
 
 
 def analysis_answers(rng: random.Random) -> list:
@@ -56,30 +102,46 @@ def evaluation_answers(rng: random.Random, measures: int) -> list:
     return [*platform, *nea, *helped, None]
 
 
-async def run_demo(out: Path, echo: Callable[[str], None] = print) -> dict[str, Path]:
-    """Run the whole demo; return the files written, by what they are."""
+async def run_demo(out: Path, echo: Callable[[str], None] = print) -> DemoResult:
+    """Run the whole demo; return the files written and the leader's effort."""
     out.mkdir(parents=True, exist_ok=True)
-    rng = random.Random(2026)
-    started = time.monotonic()
-    async with Sandbox(bot_username="werkdruk_demo_bot", bot_first_name="Werkdrukbot") as sandbox:
+    rng = random.Random(SEED)  # the simulated people's answers
+    clock = DemoClock(START)
+    async with RecordedSandbox(bot_username="werkdruk_demo_bot", bot_first_name="Werkdrukbot", clock=clock) as sandbox:
         with tempfile.TemporaryDirectory() as folder:
             config = sandbox_config(sandbox, Path(folder) / "demo.db", privacy=PrivacyConfig(5, 5))
-            bot = await RunningBot(config).start()
+            bot = await RunningBot(config, clock=clock, rng=random.Random(f"{SEED}-bot")).start()
+            for job in bot.application.job_queue.get_jobs_by_name("deadlines"):
+                job.schedule_removal()  # the demo runs the deadline scan itself whenever it moves the clock
+            sandbox.settle = outbox_idle(bot)
             try:
-                people = await _play(sandbox, bot, rng, echo)
+                people = await _play(sandbox, bot, rng, clock, echo)
             finally:
+                sandbox.settle = None
                 await bot.stop()
         files = _write(sandbox, people, out)
-    echo(f"\nDe demo duurde {time.monotonic() - started:.1f} s en maakte geen enkele verbinding buiten deze computer.")
+        effort = leader_effort(sandbox, people["leader"].id)
+    echo(f"\nDe demo speelde een schooljaar na, van {START:%d-%m-%Y} tot {clock.day:%d-%m-%Y}, "
+         "en maakte geen enkele verbinding buiten deze computer.")
+    echo(f"Van /cyclus tot het plan voor de PMR deed de schoolleider {effort.actions} handelingen: {effort.messages} "
+         f"berichten (waarvan {effort.plan_fields} velden van het plan) en {effort.taps} tikken; "
+         f"{effort.taking_part} daarvan om zelf mee te doen aan de rondes, zoals elk teamlid.")
     _print_chat(sandbox, people["leader"], "Wat de schoolleider (Sanne) ziet", echo)
     _print_chat(sandbox, people["anna"], "Wat een teamlid (Anna) ziet", echo)
     echo("\nGeschreven bestanden:")
     for what, path in files.items():
         echo(f"  {what:<28} {path}")
-    return files
+    return DemoResult(files, effort)
 
 
-async def _play(sandbox: Sandbox, bot: RunningBot, rng: random.Random, echo: Callable[[str], None]) -> dict:
+async def _later(bot: RunningBot, clock: DemoClock, days: int, at: dt.time) -> None:
+    """Time passes: move the shared clock, and let the bot do what falls due (its deadline scan)."""
+    clock.later(days, at)
+    await bot.run_deadline_scan()
+
+
+async def _play(sandbox: RecordedSandbox, bot: RunningBot, rng: random.Random, clock: DemoClock,
+                echo: Callable[[str], None]) -> dict:
     echo("1. Het team vormt zich: de schoolleider voegt de bot toe aan de groep, acht collega's doen mee.")
     leader, members, group = await form_team(sandbox, MEMBERS)
     everyone, answering = [leader, *members], [leader, *members[:-1]]
@@ -89,6 +151,7 @@ async def _play(sandbox: Sandbox, bot: RunningBot, rng: random.Random, echo: Cal
     url = round_url(await start_cycle(sandbox, leader, group, keep_sources=SOURCES[:2], add_source="Vergaderingen op woensdag"))
     for user in answering:
         await check_in(sandbox, user, url, analysis_answers(rng))
+    await _later(bot, clock, 3, dt.time(8, 0))  # Thursday: the check-in closes, the team meets next week
     mark = sandbox.mark()
     await leader_moves_on(sandbox, leader)
     bespreken = await sandbox.wait_for_message(group.id, since=mark, contains="Fase 2")
@@ -97,31 +160,30 @@ async def _play(sandbox: Sandbox, bot: RunningBot, rng: random.Random, echo: Cal
 
     echo("3. Bespreken: voorstellen doen, samenvoegen en stemmen.")
     proposals_url = round_url(bespreken)
+    await _later(bot, clock, 6, dt.time(15, 30))  # Wednesday after the team meeting
     await propose(sandbox, members[0], proposals_url, catalogue="onderwijsassistent", source="administratie en registratie")
     await propose(sandbox, members[1], proposals_url, own_words="Vaste mailmomenten voor ouders")
     await propose(sandbox, members[2], proposals_url, catalogue="onderwijsassistent")
     await propose(sandbox, members[3], proposals_url, own_words="Kortere teamvergaderingen", source="Vergaderingen op woensdag")
     await propose(sandbox, members[4], proposals_url, catalogue="conciërge")
+    await _later(bot, clock, 5, dt.time(8, 0))
     vote_url = await open_vote(sandbox, leader, group)
     ballots = [["onderwijsassistent"] * 2 + ["Vaste mailmomenten voor ouders"], ["onderwijsassistent"] * 3,
                ["Vaste mailmomenten voor ouders"] * 2 + ["conciërge"], ["Kortere teamvergaderingen"] * 2 + ["onderwijsassistent"],
                ["onderwijsassistent", "Vaste mailmomenten voor ouders", "Kortere teamvergaderingen"], ["Vaste mailmomenten voor ouders"] * 3]
     for user, choices in zip(answering, ballots):
         await vote(sandbox, user, vote_url, choices)
+    await _later(bot, clock, 7, dt.time(8, 0))
     mark = sandbox.mark()
     await leader_moves_on(sandbox, leader)
     await sandbox.wait_for_message(group.id, since=mark, contains="Fase 3")
 
     echo("4. Aanpakken: de schoolleider vult het plan in; het team stemt; de PMR stemt in.")
+    await _later(bot, clock, 1, dt.time(19, 0))
     overview = await say(sandbox, leader, "/plan", contains="Tik op ✏️")
-    plan_fields = [
-        ["Minder administratie bij leerkrachten", "Twee uur per week minder registratie per leerkracht", "De assistent neemt toetsregistratie over", "Directie en IB", "38000"],
-        ["Rust na schooltijd", "Geen ouderberichten na 17 uur", "Afspraken in de nieuwsbrief en de schoolapp", "Teamleider en MR", "1500"],
-        ["Kortere vergaderingen", "Het teamoverleg duurt hooguit een uur", "Vaste agenda, besluiten vooraf voorbereid", "Directie", "0"],
-    ]
-    for number, fields in enumerate(plan_fields[: len([b for b in overview.buttons if b["text"].startswith("✏️")])], 1):
+    for number, title in re.findall(r"^(\d+)\. (.+)$", overview.text, re.M):  # each measure gets its own fields
         mark = sandbox.mark()
-        await fill_item(sandbox, leader, overview.message, number, fields)
+        await fill_item(sandbox, leader, overview.message, int(number), PLAN_FIELDS[title])
         overview = await sandbox.wait_for_message(leader.id, since=mark, contains="Tik op ✏️")
     mark = sandbox.mark()
     await press(sandbox, leader, overview.message, "v1:plan_submit:")
@@ -133,16 +195,19 @@ async def _play(sandbox: Sandbox, bot: RunningBot, rng: random.Random, echo: Cal
         ballot = await sandbox.wait_for_message(user.id, since=mark, contains="Wat vind jij van dit plan")
         confirm = await press(sandbox, user, ballot.message, f"v1:pv:{round_id}:{choice}")
         await press(sandbox, user, confirm, "v1:pv_send:")
+    await _later(bot, clock, 6, dt.time(8, 0))
     mark = sandbox.mark()
     await leader_moves_on(sandbox, leader)
     await sandbox.wait_for_message(group.id, since=mark, contains="aangenomen")
+    await _later(bot, clock, 3, dt.time(8, 0))  # the PMR met yesterday evening
     overview = await say(sandbox, leader, "/plan", contains="noteer hier het besluit")
     await press(sandbox, leader, overview.message, "v1:pmr:")
     mark = sandbox.mark()
-    await say(sandbox, leader, "12-03-2027", contains="ingestemd")
+    await say(sandbox, leader, f"{clock.day - dt.timedelta(days=1):%d-%m-%Y}", contains="ingestemd")
     await sandbox.wait_for(lambda c: c.method == "sendDocument" and c.ok and c.params["chat_id"] == leader.id, since=mark)
 
     echo("5. Evalueren: heeft het geholpen? Met het verzuim vooraf en nu.")
+    await _later(bot, clock, 7 * 30, dt.time(8, 0))  # in May, seven months of the measures later
     mark = sandbox.mark()
     await leader_moves_on(sandbox, leader)
     evaluation_url = round_url(await sandbox.wait_for_message(group.id, since=mark, contains="Fase 4"))
@@ -150,12 +215,14 @@ async def _play(sandbox: Sandbox, bot: RunningBot, rng: random.Random, echo: Cal
     measures = len(bot.storage.plans.get(bot.storage.cycles.history(bot.storage.teams.by_chat(group.id).id)[-1][0]).items)
     for user in answering:
         await check_in(sandbox, user, evaluation_url, evaluation_answers(rng, measures))
+    await _later(bot, clock, 7, dt.time(8, 0))
     mark = sandbox.mark()
     await leader_moves_on(sandbox, leader)
     await sandbox.wait_for_message(group.id, since=mark, contains="afgerond")
     await sandbox.wait_for(lambda c: c.method == "sendPhoto" and c.ok and c.params["chat_id"] == leader.id, since=mark)
 
     echo("6. Een maand later: een korte peiling, en de trend.")
+    await _later(bot, clock, 28, dt.time(8, 0))
     choose = await say(sandbox, leader, "/puls", contains="Hoe vaak")
     mark = sandbox.mark()
     await press(sandbox, leader, choose.message, f"v1:pulse:{choose.callback_datas[0].split(':')[2]}:30")
@@ -163,10 +230,12 @@ async def _play(sandbox: Sandbox, bot: RunningBot, rng: random.Random, echo: Cal
     for user in answering[:6]:
         await check_in(sandbox, user, pulse_url, [rng.choice([3, 2, 2, 1]) for _ in range(3)] + [None])
     team_id = bot.storage.teams.by_chat(group.id).id
-    bot.fake_now = bot.storage.cycles.open_pulse(team_id).closes_at + 1
+    closes_at = bot.storage.cycles.open_pulse(team_id).closes_at
     mark = sandbox.mark()
+    clock.now = closes_at + 1  # the pulse closes at its deadline
     await bot.run_deadline_scan()
     await sandbox.wait_for_message(leader.id, since=mark, contains="peiling")
+    await _later(bot, clock, 1, dt.time(8, 0))
     mark = sandbox.mark()
     await say(sandbox, leader, "/trend")
     await sandbox.wait_for(lambda c: c.method == "sendPhoto" and c.ok and c.params["chat_id"] == leader.id, since=mark)
@@ -174,12 +243,12 @@ async def _play(sandbox: Sandbox, bot: RunningBot, rng: random.Random, echo: Cal
     return {"leader": leader, "anna": members[0], "group": group, "everyone": everyone}
 
 
-async def _press_share(sandbox: Sandbox, leader, message) -> None:
+async def _press_share(sandbox: RecordedSandbox, leader, message) -> None:
     query = await sandbox.press_button(leader, message.message, message.callback_datas[0])
     await sandbox.wait_for_callback_answer(query)
 
 
-def _write(sandbox: Sandbox, people: dict, out: Path) -> dict[str, Path]:
+def _write(sandbox: RecordedSandbox, people: dict, out: Path) -> dict[str, Path]:
     """The leader's charts and plan document, and a transcript per chat."""
     files: dict[str, Path] = {}
     leader = people["leader"]
@@ -197,33 +266,14 @@ def _write(sandbox: Sandbox, people: dict, out: Path) -> dict[str, Path]:
     for key, title in (("leader", "schoolleider"), ("anna", "teamlid-anna"), ("group", "teamgroep")):
         chat_id = people[key].id
         path = out / f"gesprek-{title}.txt"
-        path.write_text("\n\n".join(_lines(sandbox, chat_id)) + "\n", encoding="utf-8")
+        path.write_text("\n\n".join(transcript(sandbox, chat_id)) + "\n", encoding="utf-8")
         files[f"gesprek {title}"] = path
     return files
 
 
-def _lines(sandbox: Sandbox, chat_id: int) -> list[str]:
-    lines = []
-    for message in sandbox.chat_history(chat_id):
-        sender = message.get("from", {})
-        who = "bot" if sender.get("is_bot") else sender.get("first_name", "?")
-        text = message.get("text") or message.get("caption") or ""
-        if message.get("photo"):
-            text = "[grafiek] " + text
-        if message.get("document"):
-            text = f"[document {message['document'].get('file_name', '')}] " + text
-        buttons = [b["text"] for row in (message.get("reply_markup") or {}).get("inline_keyboard", []) for b in row]
-        if buttons and len(buttons) <= 8:
-            text += "\n   [" + " | ".join(buttons) + "]"
-        elif buttons:
-            text += f"\n   [{len(buttons)} knoppen]"
-        lines.append(f"{who}: {text}")
-    return lines
-
-
-def _print_chat(sandbox: Sandbox, user, title: str, echo: Callable[[str], None]) -> None:
+def _print_chat(sandbox: RecordedSandbox, user, title: str, echo: Callable[[str], None]) -> None:
     echo(f"\n{'=' * 72}\n{title}\n{'=' * 72}")
-    for line in _lines(sandbox, user.id):
+    for line in transcript(sandbox, user.id):
         echo(re.sub(r"\n{3,}", "\n\n", line))
         echo("")
 

@@ -73,7 +73,7 @@ async def register_team(update: Update, context: ContextTypes.DEFAULT_TYPE) -> N
     if not may_register_team(member.status):
         await reply(update, t(language, "register_refused", name=name(user.first_name)))
         return
-    code = new_invite_code()
+    code = new_invite_code(services(context).rng)
     team = storage.teams.register(chat.id, name(chat.title, fallback=str(chat.id)), user.id, invite_hash(code))
     group_language = team_language(context)
     sent = await reply(
@@ -98,7 +98,7 @@ async def post_invite(context: ContextTypes.DEFAULT_TYPE, team_id: int) -> None:
     """Post a join message with a new invite code in the team's group; the previous code stops working."""
     storage = services(context).storage
     team = storage.teams.get(team_id)
-    code = new_invite_code()
+    code = new_invite_code(services(context).rng)
     language = team_language(context)
     text = t(language, "invite_renewed", team=team.name) + "\n\n" + t(language, "join_message", team=team.name)
     sent = await send(context.bot, team.chat_id, text, join_keyboard(context, language, code))

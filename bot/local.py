@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import random
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 from telegram.ext import Application
@@ -34,16 +36,18 @@ def local_config(token: str, base_url: str, db_path: Path, **overrides) -> Confi
 class RunningBot:
     """The real python-telegram-bot Application, long-polling the sandbox over loopback."""
 
-    def __init__(self, config: Config) -> None:
+    def __init__(self, config: Config, clock: Callable[[], float] = time.time, rng: random.Random | None = None) -> None:
         self.config = config
         self.storage: Storage | None = None
         self.application: Application | None = None
         self.fake_now: float | None = None  # set to move the bot's clock (deadlines, drafts)
+        self._clock = clock  # real time, or a clock the caller moves (the demo shares one with its sandbox)
+        self.rng = rng  # None: the system's random source (invite codes, ids, shuffles); the demo seeds one
 
     async def start(self) -> RunningBot:
         """Open the database, connect, publish the menus and start polling."""
-        self.storage = Storage(self.config.storage_path)
-        self.application = build_application(self.config, self.storage, clock=self.clock)
+        self.storage = Storage(self.config.storage_path, clock=self.clock, rng=self.rng)
+        self.application = build_application(self.config, self.storage, clock=self.clock, rng=self.rng)
         await self.application.initialize()
         await self.application.post_init(self.application)
         await self.application.start()
@@ -51,8 +55,8 @@ class RunningBot:
         return self
 
     def clock(self) -> float:
-        """The bot's clock: real time unless a test moved it."""
-        return time.time() if self.fake_now is None else self.fake_now
+        """The bot's clock: its own clock (real time by default) unless a test moved it."""
+        return self._clock() if self.fake_now is None else self.fake_now
 
     async def run_deadline_scan(self) -> int:
         """Run the periodic deadline scan now (as the JobQueue would)."""

@@ -162,7 +162,7 @@ def analysis_summary(svc: Services, team: Team, round_: Round) -> AnalysisSummar
     labels = {s.key: (s.nl, s.en) for s in svc.storage.cycles.sources(team.id)}
     return summarise_analysis(
         questions, scores, texts, svc.storage.teams.count(team.id),
-        Thresholds(privacy.min_group_size, privacy.min_group_size_free_text), source_labels=labels,
+        Thresholds(privacy.min_group_size, privacy.min_group_size_free_text), rng=svc.rng, source_labels=labels,
     )
 
 
@@ -264,11 +264,11 @@ def check_in_summary(svc: Services, team: Team, round_: Round):
     thresholds = Thresholds(privacy.min_group_size, privacy.min_group_size_free_text)
     members = svc.storage.teams.count(team.id)
     if round_.kind is RoundKind.PULSE:
-        return summarise_pulse(questions, scores, texts, members, thresholds)
+        return summarise_pulse(questions, scores, texts, members, thresholds, rng=svc.rng)
     measures = svc.storage.cycles.settings(round_.id).get("measures", [])
     return summarise_evaluation(
         questions, scores, texts, members, thresholds, released_analysis(svc, round_.cycle_id), measures,
-        svc.storage.plans.sick_leave(round_.cycle_id),
+        svc.storage.plans.sick_leave(round_.cycle_id), rng=svc.rng,
     )
 
 

@@ -5,8 +5,10 @@ Pure rules: no I/O, no Telegram, no SQLite. The bot and storage layers call thes
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import hmac
+import random
 import re
 import secrets
 from dataclasses import dataclass
@@ -130,9 +132,11 @@ INVITE_BYTES = 18  # 144 bits of randomness
 _INVITE_RE = re.compile(r"^join_([A-Za-z0-9_-]{16,59})$")
 
 
-def new_invite_code() -> str:
-    """A fresh, unguessable deep-link payload (at most 64 characters of A-Z a-z 0-9 _ -)."""
-    return INVITE_PREFIX + secrets.token_urlsafe(INVITE_BYTES)
+def new_invite_code(rng: random.Random | None = None) -> str:
+    """A fresh, unguessable deep-link payload (at most 64 characters of A-Z a-z 0-9 _ -); from ``rng`` when
+    one is given (the demo's seeded source), else from the operating system's (``secrets``)."""
+    raw = rng.randbytes(INVITE_BYTES) if rng is not None else secrets.token_bytes(INVITE_BYTES)
+    return INVITE_PREFIX + base64.urlsafe_b64encode(raw).rstrip(b"=").decode("ascii")
 
 
 def invite_hash(code: str) -> str:

@@ -7,7 +7,7 @@ deletes the draft. Answer rows carry a random key and nothing about who gave the
 from __future__ import annotations
 
 import json
-import secrets
+import random
 import sqlite3
 
 import sqlite_utils
@@ -28,8 +28,9 @@ def scrub_wal(db: sqlite_utils.Database) -> None:
 class Answers:
     """Everything a round collects, kept apart by design."""
 
-    def __init__(self, db: sqlite_utils.Database) -> None:
+    def __init__(self, db: sqlite_utils.Database, rng: random.Random | None = None) -> None:
         self.db = db
+        self.rng = rng if rng is not None else random.SystemRandom()
 
     # drafts -----------------------------------------------------------------------------------
     def draft(self, round_id: int, user_id: int, now: int) -> dict | None:
@@ -102,7 +103,7 @@ class Answers:
                 for part, payload in parts:
                     self.db.execute(
                         "INSERT INTO answers (key, round_id, part, response) VALUES (?, ?, ?, ?)",
-                        [secrets.token_hex(16), round_id, part, json.dumps(payload)],
+                        [self.rng.randbytes(16).hex(), round_id, part, json.dumps(payload)],
                     )
                 self.db.execute("DELETE FROM drafts WHERE round_id = ? AND user_id = ?", [round_id, user_id])
         except sqlite3.IntegrityError:

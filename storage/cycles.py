@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import time
+from collections.abc import Callable
 
 import sqlite_utils
 
@@ -19,15 +21,20 @@ def _round(row: dict) -> Round:
 class Cycles:
     """Load and save cycles, their rounds and the team's sources."""
 
-    def __init__(self, db: sqlite_utils.Database) -> None:
+    def __init__(self, db: sqlite_utils.Database, clock: Callable[[], float] = time.time) -> None:
         self.db = db
+        self.clock = clock
         self._questions: dict[int, tuple[Question, ...]] = {}
+
+    def _today(self) -> str:
+        """Today's date by the storage's clock (ISO)."""
+        return dt.date.fromtimestamp(self.clock()).isoformat()
 
     # cycles ---------------------------------------------------------------------------------
     def start(self, team_id: int, phase: str) -> Cycle:
         """Begin a cycle at ``phase`` (the database refuses a second open cycle for a team)."""
         cursor = self.db.execute(
-            "INSERT INTO cycles (team_id, state, started_on) VALUES (?, ?, ?)", [team_id, phase, dt.date.today().isoformat()]
+            "INSERT INTO cycles (team_id, state, started_on) VALUES (?, ?, ?)", [team_id, phase, self._today()]
         )
         return Cycle(cursor.lastrowid, team_id, phase)
 
@@ -45,7 +52,7 @@ class Cycles:
 
     def save(self, cycle: Cycle) -> None:
         """Store the cycle's phase."""
-        closed_on = dt.date.today().isoformat() if cycle.state == CLOSED else None
+        closed_on = self._today() if cycle.state == CLOSED else None
         self.db.execute("UPDATE cycles SET state = ?, closed_on = ? WHERE id = ?", [cycle.state, closed_on, cycle.id])
 
     def history(self, team_id: int) -> list[tuple[int, str, str, str | None]]:
@@ -76,7 +83,7 @@ class Cycles:
                 json.dumps([q.to_dict() for q in questions or []]),
                 json.dumps(settings or {}),
                 closes_at,
-                dt.date.today().isoformat(),
+                self._today(),
             ],
         )
         return Round(cursor.lastrowid, team_id, cycle.id if cycle else None, kind, "open", closes_at)
@@ -134,7 +141,7 @@ class Cycles:
         """Store a round's closing (only an open round closes: a second close fails loudly)."""
         cursor = self.db.execute(
             "UPDATE rounds SET state = ?, closes_at = ?, closed_on = ? WHERE id = ? AND state = 'open'",
-            [round_.state, round_.closes_at, dt.date.today().isoformat(), round_.id],
+            [round_.state, round_.closes_at, self._today(), round_.id],
         )
         if cursor.rowcount != 1:
             raise RuntimeError(f"round {round_.id} was closed already")

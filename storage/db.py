@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import random
+import time
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -54,18 +56,22 @@ def connect(path: str | Path) -> Database:
 
 
 class Storage:
-    """The database of one deployment, migrated, with one repository per concern."""
+    """The database of one deployment, migrated, with one repository per concern.
 
-    def __init__(self, path: str | Path) -> None:
+    ``clock`` gives the dates stored with teams, cycles and rounds; ``rng`` the random proposal ids and
+    answer keys (unpredictable unless a caller such as the demo injects a seeded source)."""
+
+    def __init__(self, path: str | Path, clock: Callable[[], float] = time.time, rng: random.Random | None = None) -> None:
         self.path = Path(path)
+        rng = rng if rng is not None else random.SystemRandom()
         self.db = connect(self.path)
         self.applied_migrations = migrate(self.db)
-        self.teams = Teams(self.db)
+        self.teams = Teams(self.db, clock)
         self.people = People(self.db)
         self.updates = UpdateLog(self.db)
-        self.cycles = Cycles(self.db)
-        self.answers = Answers(self.db)
-        self.proposals = Proposals(self.db)
+        self.cycles = Cycles(self.db, clock)
+        self.answers = Answers(self.db, rng)
+        self.proposals = Proposals(self.db, rng)
         self.outbox = Outbox(self.db)
         self.awaiting = Awaiting(self.db)
         self.plans = Plans(self.db)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-import secrets
+import random
 from dataclasses import dataclass, field
 
 import sqlite_utils
@@ -22,8 +22,9 @@ class Proposal:
 class Proposals:
     """Load and save a round's proposals."""
 
-    def __init__(self, db: sqlite_utils.Database) -> None:
+    def __init__(self, db: sqlite_utils.Database, rng: random.Random | None = None) -> None:
         self.db = db
+        self.rng = rng if rng is not None else random.SystemRandom()
 
     def add(self, round_id: int, text: str, catalogue_key: str | None, source: str | None) -> int:
         """Store a proposal; the same catalogue measure proposed again is one proposal with more sources."""
@@ -39,7 +40,7 @@ class Proposals:
                 self.db.execute("UPDATE proposals SET sources = ? WHERE id = ?", [json.dumps(sources), row[0]])
                 return row[0]
         while True:  # a random id (so id order says nothing about who proposed when); retry on a collision
-            proposal_id = secrets.randbelow(2**31 - 1) + 1
+            proposal_id = self.rng.randrange(1, 2**31)
             cursor = self.db.execute(
                 "INSERT OR IGNORE INTO proposals (id, round_id, text, catalogue_key, sources) VALUES (?, ?, ?, ?, ?)",
                 [proposal_id, round_id, text, catalogue_key, json.dumps([source] if source else [])],

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import time
+from collections.abc import Callable
 
 import sqlite_utils
 
@@ -19,8 +20,9 @@ def _team(row: dict | None) -> Team | None:
 class Teams:
     """Load and save teams and their roster."""
 
-    def __init__(self, db: sqlite_utils.Database) -> None:
+    def __init__(self, db: sqlite_utils.Database, clock: Callable[[], float] = time.time) -> None:
         self.db = db
+        self.clock = clock
 
     def _one(self, where: str, params: list) -> Team | None:
         rows = list(self.db.query(f"SELECT * FROM teams WHERE {where}", params))
@@ -43,7 +45,7 @@ class Teams:
         with self.db.atomic():
             cursor = self.db.execute(
                 "INSERT INTO teams (chat_id, name, invite_hash, created_on) VALUES (?, ?, ?, ?)",
-                [chat_id, name, code_hash, dt.date.today().isoformat()],
+                [chat_id, name, code_hash, dt.date.fromtimestamp(self.clock()).isoformat()],
             )
             team_id = cursor.lastrowid
             self.db.execute(

@@ -20,7 +20,7 @@ def test_quick_benchmark_prints_every_workload_without_rule_violations():
     out = done.stdout
     table = [line for line in out.splitlines() if line.startswith("| ")]
     assert table and table[0].split("|")[1].strip() == "workload"
-    for workload in ("1. burst", "2. one school", "3. close round", "4. ", "5. broadcast"):
+    for workload in ("1. burst", "2. one school", "3. close round", "4. ", "5. broadcast", "6. leader's effort"):
         assert any(line.startswith(f"| {workload}") for line in table), f"no rows for {workload!r}:\n{out}"
     assert re.search(r"sandbox: \d+ Bot API calls, 0 rule violations", out), out
     assert "SANDBOX RULE VIOLATIONS" not in out

@@ -278,7 +278,7 @@ class Api(AdminMethods):
             msg.pop("reply_markup", None)
         else:
             msg["reply_markup"] = markup
-        msg["edit_date"] = int(time.time())
+        msg["edit_date"] = int(self.w.clock())
         return copy.deepcopy(msg)
 
     def m_editMessageText(self, params: dict, ctx: Ctx) -> Any:
@@ -378,6 +378,6 @@ class Api(AdminMethods):
         old = self.w.chat_member(chat, self.w.bot)
         chat.bot_status = "left"
         self.w.queue("my_chat_member", {"chat": chat.to_dict(), "from": self.w.bot.to_dict(),
-                                        "date": int(time.time()), "old_chat_member": old,
+                                        "date": int(self.w.clock()), "old_chat_member": old,
                                         "new_chat_member": self.w.chat_member(chat, self.w.bot)})
         return True

@@ -28,8 +28,10 @@ class Sandbox:
 
     def __init__(self, bot_username: str = "werkdruk_test_bot", bot_first_name: str = "Werkdrukbot",
                  bot_id: int = 7_000_000_001, privacy_mode: bool = True, group_rate_per_minute: int = 20,
-                 global_rate_per_second: int = 30, latency: float = 0.0) -> None:
+                 global_rate_per_second: int = 30, latency: float = 0.0,
+                 clock: Callable[[], float] = time.time) -> None:
         self.world = World(bot_id, bot_username, bot_first_name, privacy_mode)
+        self.world.clock = clock  # message dates; rate limits and Call.time stay on real time
         self.latency = latency  # seconds each Bot API call takes to arrive, as over a network (0: loopback)
         self.api = Api(self.world, group_rate_per_minute, global_rate_per_second)
         alphabet = string.ascii_letters + string.digits
@@ -147,7 +149,7 @@ class Sandbox:
         new = member_object(status, self.world.bot.to_dict())
         actor = by or (self.world.users.get(group.owner_id) if group.owner_id else None) or self.world.bot
         return self.world.queue("my_chat_member", {"chat": group.to_dict(), "from": actor.to_dict(),
-                                                   "date": int(time.time()), "old_chat_member": old,
+                                                   "date": int(self.world.clock()), "old_chat_member": old,
                                                    "new_chat_member": new})
 
     async def add_bot_to_group(self, group: SandboxChat, by: SandboxUser, as_admin: bool = False) -> dict:

@@ -63,6 +63,7 @@ class World:
         self.signal = Signal()
         self.stopping = False
         self.long_polls = 0  # getUpdates requests currently held open
+        self.clock = time.time  # the date on messages: Telegram's clock (a demo may move it with the bot's)
 
     # ----------------------------------------------------------------- people
     def add_user(self, first_name: str, language_code: str | None = "nl", username: str | None = None,
@@ -120,7 +121,7 @@ class World:
     def new_message(self, sender: SandboxUser, chat_id: int, **fields: Any) -> dict:
         """Build (not store) a message from ``sender`` into ``chat_id``."""
         msg = {"message_id": self.next_message_id(chat_id), "from": sender.to_dict(),
-               "chat": self.chat_dict(chat_id), "date": int(time.time())}
+               "chat": self.chat_dict(chat_id), "date": int(self.clock())}
         msg.update({k: v for k, v in fields.items() if v is not None})
         return msg
 
@@ -135,7 +136,7 @@ class World:
             msg["reply_to_message"] = _strip_reply(reply_to)
         if forward_from is not None:
             msg["forward_origin"] = {"type": "user", "sender_user": forward_from.to_dict(),
-                                     "date": int(time.time()) - 60}
+                                     "date": int(self.clock()) - 60}
         if via_bot:
             msg["via_bot"] = self.bot.to_dict()
         self.store(msg)

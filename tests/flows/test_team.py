@@ -1,5 +1,6 @@
 """The team's rules: roles and permissions, leaving, the lifecycle machine and invite codes."""
 
+import random
 import re
 
 import pytest
@@ -80,6 +81,16 @@ def test_invite_codes_are_unguessable_deep_link_payloads():
     assert not is_invite_code("join_short")
     assert not is_invite_code("other_" + "a" * 24)
     assert not is_invite_code("join_" + "<b>" * 10)
+
+
+def test_an_injected_random_source_gives_repeatable_invite_codes():
+    """With a seeded source (the demo's) the same seed gives the same valid code, a different seed another;
+    the module's global random state is neither used nor changed."""
+    state = random.getstate()
+    first, again, other = (new_invite_code(random.Random(seed)) for seed in ("demo", "demo", "other"))
+    assert first == again != other
+    assert is_invite_code(first) and re.fullmatch(r"[A-Za-z0-9_-]{1,64}", first)
+    assert random.getstate() == state
 
 
 @pytest.mark.parametrize("text,expected", [("212", 212), (" 212 leerlingen", 212), ("0", None), ("-5", None), ("abc", None), ("", None), ("99999999", None), ("5001", None)])
