@@ -163,7 +163,7 @@ async def test_planning_during_a_cycle_starts_at_the_open_step_and_gives_the_ope
     deadline = await press(sandbox, leader, sources, "v1:src_ok:")
     await press(sandbox, leader, deadline, "v1:cyc_go:1:0:0")  # no deadline
     await say(sandbox, leader, "/planning", contains="Op welke dag")
-    proposal = await say(sandbox, leader, "25-06-2027")
+    proposal = await say(sandbox, leader, "25-06-2027", contains="Voorstel voor team")
     assert "Start (de check-in gaat open)" not in proposal.text and "De check-in sluit" in proposal.text
     mark = sandbox.mark()
     done = await press(sandbox, leader, proposal.message, "v1:sch_ok:")
@@ -186,7 +186,7 @@ async def test_planning_next_year_during_the_evaluation_leaves_the_evaluation_as
     deadline = await press(sandbox, leader, choose.message, "v1:cyc_phase:1:3")
     await press(sandbox, leader, deadline, "v1:cyc_go:1:3:0")
     await say(sandbox, leader, "/planning", contains="Op welke dag")
-    proposal = await say(sandbox, leader, "25-06-2027")
+    proposal = await say(sandbox, leader, "25-06-2027", contains="Voorstel voor team")
     assert "Start (de check-in gaat open)" in proposal.text
     done = await press(sandbox, leader, proposal.message, "v1:sch_ok:")
     assert "De open ronde sluit nu" not in done["text"]
