@@ -6,12 +6,12 @@ Configuration problems end with one line naming the key and exit status 2, never
 from __future__ import annotations
 
 import argparse
-import logging
 import os
 import sqlite3
 import sys
 
 from bot.config import TOKEN_ENV, Config, ConfigError, load_config, parse_config
+from bot.logs import configure_logging
 
 CONFIG_ENV = "WERKDRUK_BOT_CONFIG"
 EXIT_CONFIG = 2
@@ -90,10 +90,7 @@ def run_bot(path: str, explicit: bool = True) -> int:
     config = _load(path, explicit)
     if config is None:
         return EXIT_CONFIG
-    logging.basicConfig(level=config.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    # The libraries log whole updates and API calls at DEBUG (user ids beside answers): never below WARNING.
-    for name in ("aiohttp", "httpx", "httpcore", "telegram", "apscheduler"):
-        logging.getLogger(name).setLevel(max(logging.WARNING, logging.getLogger().level))
+    configure_logging(config.log_level)  # the libraries never below WARNING
     from bot.app import build_application, settle_heap
     from storage.db import Storage
 
