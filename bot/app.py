@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo
 
 from telegram import Update
 from telegram.constants import ChatType
-from telegram.error import BadRequest
+from telegram.error import BadRequest, TelegramError
 from telegram.ext import (
     Application,
     ApplicationBuilder,
@@ -49,6 +49,14 @@ OWN = filters.UpdateType.MESSAGE & ~filters.FORWARDED & ~filters.VIA_BOT
 class WerkdrukBot(ExtBot):
     """The Bot API client: a button press whose query Telegram no longer accepts an answer for (too old,
     or the bot was restarted in between) is still applied - only the little "loading" answer is skipped."""
+
+    async def initialize(self) -> None:
+        """Connect and learn who the bot is (getMe); when Telegram refuses, the connections are closed again."""
+        try:
+            await super().initialize()
+        except TelegramError:
+            await self.shutdown()
+            raise
 
     async def answer_callback_query(self, *args, **kwargs) -> bool:
         try:

@@ -46,7 +46,9 @@ def main(argv: list[str] | None = None) -> int:
         from bot.demo import main as demo_main
 
         return demo_main(args.out)
-    return run_bot(args.config or _default_config(), explicit=args.config is not None)
+    from bot.startup import refusals_in_one_line
+
+    return refusals_in_one_line(lambda: run_bot(args.config or _default_config(), explicit=args.config is not None))
 
 
 def _load(path: str, explicit: bool = True) -> Config | None:

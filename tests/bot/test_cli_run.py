@@ -134,3 +134,30 @@ async def test_libraries_never_log_below_warning_at_info(sandbox, tmp_path):
     lines = [line.split(" ", 4) for line in process.stderr().splitlines() if line[:2] == "20"]
     chatty = [" ".join(line) for line in lines if line[2] in ("DEBUG", "INFO") and not line[3].startswith(OUR_LOGGERS)]
     assert chatty == []
+
+
+def webhook_config(sandbox, tmp_path, port: int) -> str:
+    """A webhook-mode configuration against the sandbox (a self-hosted server may call plain http)."""
+    config = base_config(sandbox, tmp_path) + (
+        '[webhook]\nurl = "http://127.0.0.1:{port}/hook"\nsecret_token = "s3cret-token_value"\n'
+        'listen = "127.0.0.1"\nport = {port}\npath = "hook"\n'
+    ).format(port=port)
+    return config.replace("[telegram]\n", '[telegram]\nmode = "webhook"\n')
+
+
+@pytest.mark.parametrize("refused,key", [("getMe", "telegram.token"), ("setWebhook", "webhook.url")])
+async def test_a_refusal_at_start_up_is_one_line_and_status_1(sandbox, tmp_path, refused, key):
+    """When Telegram refuses the token (getMe) or the webhook (setWebhook) at start-up, `run` ends with one
+    line naming the key and Telegram's reason, exit status 1, no traceback."""
+    config = webhook_config(sandbox, tmp_path, free_port())
+    if refused == "getMe":
+        config = config.replace(sandbox.token, "123456:wrongtokenwrongtokenwrongtoken")
+    else:
+        sandbox.inject_fault("setWebhook", "400", description="Bad Request: bad webhook: An HTTPS URL must be provided for webhook")
+    process = await start_bot(config, tmp_path)
+    _, stderr = await asyncio.wait_for(process.communicate(), timeout=30)
+    lines = stderr.decode().strip().splitlines()
+    assert process.returncode == 1, "\n".join(lines)
+    assert len(lines) == 1 and lines[0].startswith(f"werkdruk-bot: {key}: Telegram refused"), lines
+    assert ("https url must be provided" in lines[0].lower()) == (refused == "setWebhook")
+    assert "wrongtoken" not in lines[0]  # the token is never printed
