@@ -50,9 +50,13 @@ def services(context: ContextTypes.DEFAULT_TYPE) -> Services:
 
 
 def user_language(update: Update, context: ContextTypes.DEFAULT_TYPE) -> str:
-    """The language for the person behind ``update``: their Telegram language, else the default."""
+    """The language to answer ``update`` in: in a group the group's language (the whole team reads it, whoever
+    asked); in private the person's Telegram language, else the default."""
+    default = services(context).config.language
+    if not is_private(update) and update.effective_chat is not None:
+        return default
     user = update.effective_user
-    return language_of(user.language_code if user else None, services(context).config.language)
+    return language_of(user.language_code if user else None, default)
 
 
 def team_language(context: ContextTypes.DEFAULT_TYPE) -> str:
