@@ -31,7 +31,7 @@ from bot.outbox import OutboxSender
 from bot.transport import AiohttpRequest
 from bot.updates import MAX_CONCURRENT, FloodLimits, PerChatUpdates
 from bot.callbacks import decode
-from bot.commands import BY_KEY, publish_menus
+from bot.commands import BY_KEY, COMMANDS, publish_menus
 from bot.common import Services, services, user_language
 from bot.config import Config
 from bot.errors import on_error
@@ -137,7 +137,6 @@ def add_handlers(application: Application) -> None:
             _command("pupils", info.set_pupils, PRIVATE | GROUPS),
             _command("invite", info.renew_invite, PRIVATE | GROUPS),
             _command("coleader", group.appoint_co_leader, GROUPS),
-            _command("coleader", info.group_only, PRIVATE),
             _command("leave", private.leave, PRIVATE),
             _command("open", rounds_member.open_rounds, PRIVATE),
             _command("cycle", cycle_leader.start_cycle, PRIVATE | GROUPS),
@@ -151,7 +150,9 @@ def add_handlers(application: Application) -> None:
             _command("trend", pulse.trend_command, PRIVATE),
             _command("mydata", mydata.my_data, PRIVATE),
             _command("deleteteam", mydata.delete_team, PRIVATE | GROUPS),
-            _command("leave", info.private_only, GROUPS),
+            # every command sent where it does not work gets an answer saying where it does
+            *[_command(command.key, info.wrong_place, GROUPS) for command in COMMANDS if not command.group],
+            *[_command(command.key, info.wrong_place, PRIVATE) for command in COMMANDS if not command.private],
             CallbackQueryHandler(button_pressed),
             MessageHandler(filters.StatusUpdate.MIGRATE, group.group_migrated),
             MessageHandler(filters.StatusUpdate.NEW_CHAT_TITLE, group.group_renamed),

@@ -13,7 +13,7 @@ from tests.conftest import BOT_USERNAME
 GROUP_COMMANDS = [
     "/start", "/help", "/team", "/privacy", "/leave", "/verlaten", "/leerlingen 200", "/uitnodiging",
     "/coleider", "/cyclus", "/status", "/volgende", "/deadline", "/verzuim 6,5 4,8", "/puls",
-    "/teamverwijderen", f"/onzin@{BOT_USERNAME}",
+    "/teamverwijderen", "/open", "/plan", "/samenvatting", "/summary", "/trend", "/mijngegevens", f"/onzin@{BOT_USERNAME}",
 ]
 
 
