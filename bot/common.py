@@ -123,6 +123,16 @@ async def edit(update: Update, text: Markup | str, reply_markup: InlineKeyboardM
         raise
 
 
+async def retire(bot: Bot, chat_id: int, message_id: int | None) -> None:
+    """A screen that no longer applies loses its buttons (a message already bare, deleted or too old is fine)."""
+    if message_id is None:
+        return
+    try:
+        await bot.edit_message_reply_markup(chat_id, message_id, reply_markup=None)
+    except BadRequest:
+        pass
+
+
 async def send_private(context: ContextTypes.DEFAULT_TYPE, user_id: int, text: Markup | str) -> bool:
     """Message a person privately, only if they opened a chat with the bot; False when not delivered."""
     people = services(context).storage.people

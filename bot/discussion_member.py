@@ -6,11 +6,13 @@ it is sent, and is checked against the round's proposals and the number of votes
 
 from __future__ import annotations
 
+import asyncio
+
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.ext import ContextTypes
 
 from bot.callbacks import Callback, encode
-from bot.common import Services, answer_and_edit, edit, reply, services, user_language
+from bot.common import Services, answer_and_edit, edit, reply, retire, services, user_language
 from bot.i18n import Markup, escape, t
 from bot.rounds_render import released_analysis
 from flows.catalogue import Source
@@ -160,8 +162,13 @@ async def begin_vote(update: Update, context: ContextTypes.DEFAULT_TYPE, round_:
     if svc.storage.answers.has_taken_part(round_.id, user_id):
         await reply(update, t(language, "ballot_already_done"))
         return
-    ballot = (svc.storage.answers.draft(round_.id, user_id, svc.now()) or {}).get("votes", {})
-    await reply(update, *_ballot_screen(svc, round_, ballot, language))
+    stored = svc.storage.answers.draft(round_.id, user_id, svc.now()) or {}
+    ballot = stored.get("votes", {})
+    sent, _ = await asyncio.gather(  # the ballot shown anew; the screen it replaces loses its buttons
+        reply(update, *_ballot_screen(svc, round_, ballot, language)), retire(update.get_bot(), user_id, stored.get("screen"))
+    )
+    with svc.storage.atomic():
+        svc.storage.answers.save_draft(round_.id, user_id, {"votes": ballot, "screen": sent.message_id}, svc.now())
 
 
 async def vote_button(update: Update, context: ContextTypes.DEFAULT_TYPE, press: Callback, round_: Round) -> None:
@@ -185,5 +192,7 @@ async def vote_button(update: Update, context: ContextTypes.DEFAULT_TYPE, press:
     elif not (len(press.args) == 2 and add_vote(ballot, press.args[1], valid_ids, settings["votes"])):
         await query.answer(t(language, "ballot_no_votes_left"))
         return
-    svc.storage.answers.save_draft(round_.id, user_id, {"votes": ballot}, svc.now())
+    screen = query.message.message_id if query.message else None
+    with svc.storage.atomic():  # committed with the update's id: a redelivered tap adds no second vote
+        svc.storage.answers.save_draft(round_.id, user_id, {"votes": ballot, "screen": screen}, svc.now())
     await answer_and_edit(update, *_ballot_screen(svc, round_, ballot, language))
