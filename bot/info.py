@@ -9,7 +9,7 @@ from bot.callbacks import Callback
 from bot.commands import BY_KEY
 from bot.common import edit, is_private, reply, role_name, services, team_choice_keyboard, user_language
 from bot.group import post_invite
-from bot.i18n import Markup, t
+from bot.i18n import Markup, format_number, t
 from flows.team import LEADING_ROLES, Action, Role, Team, may, parse_pupils
 from flows.text import name
 
@@ -82,7 +82,7 @@ def _team_info(context: ContextTypes.DEFAULT_TYPE, language: str, team: Team, ro
     if role not in LEADING_ROLES:
         return t(language, "team_info_member", team=team.name, role=role_name(language, role))
     members = services(context).storage.teams.count(team.id)
-    pupils = team.pupils if team.pupils is not None else t(language, "pupils_not_set")
+    pupils = format_number(team.pupils, language) if team.pupils is not None else t(language, "pupils_not_set")
     return t(language, "team_info_leader", team=team.name, members=members, pupils=pupils, role=role_name(language, role))
 
 
@@ -121,7 +121,7 @@ async def set_pupils(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None
         await reply(update, t(language, "pupils_usage"))
         return
     services(context).storage.teams.set_pupils(team.id, pupils)
-    await reply(update, t(language, "pupils_set", team=team.name, pupils=pupils))
+    await reply(update, t(language, "pupils_set", team=team.name, pupils=format_number(pupils, language)))
 
 
 async def renew_invite(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:

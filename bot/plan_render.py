@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from bot.i18n import DEFAULT_LANGUAGE, LANGUAGES, Markup, escape, format_amount, format_day, t
+from bot.i18n import DEFAULT_LANGUAGE, LANGUAGES, Markup, escape, format_amount, format_day, format_number, t
 from bot.summary_render import MESSAGE_LIMIT, pack, user_text, visible_length
 from flows.plan import Budget, Plan, PlanItem, adopted, majority_in_favour
 
@@ -64,7 +64,7 @@ def budget_lines(budget: Budget, language: str) -> list[Line]:
     euros = lambda amount: format_euros(amount, language)  # noqa: E731
     lines: list[Line] = []
     if budget.funds is not None:
-        sum_line = t(language, "plan_budget", year=budget.year, pupils=budget.pupils, per_pupil=euros(budget.per_pupil),
+        sum_line = t(language, "plan_budget", year=budget.year, pupils=format_number(budget.pupils, language), per_pupil=euros(budget.per_pupil),
                      funds=euros(budget.funds), planned=euros(budget.planned))
         if not budget.over:
             sum_line = Markup(sum_line + " · " + t(language, "plan_budget_left", left=euros(budget.left)))
