@@ -135,6 +135,11 @@ def format_day(day: dt.date, language: str) -> str:
     return _cldr_date(day, format="long", locale=_locale(language))
 
 
+def format_short_day(day: dt.date, language: str) -> str:
+    """A date in a row of figures: "15-01-2020" / "15/01/2020" (CLDR's short date)."""
+    return _cldr_date(day, format="short", locale=_locale(language))
+
+
 def format_moment(timestamp: int, language: str, timezone: str) -> str:
     """A deadline as people read it: "vrijdag 4 december, 17:00" / "Friday 4 December, 17:00"."""
     moment = dt.datetime.fromtimestamp(timestamp, ZoneInfo(timezone))
