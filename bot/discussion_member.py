@@ -75,8 +75,14 @@ async def begin_proposals(update: Update, context: ContextTypes.DEFAULT_TYPE, ro
     if full:
         await reply(update, t(language, full, limit=MAX_PROPOSALS_PER_MEMBER))
         return
+    user_id = update.effective_user.id
+    stored = svc.storage.answers.draft(round_.id, user_id, svc.now()) or {}
     await reply(update, t(language, "proposal_intro", limit=MAX_PROPOSALS_PER_MEMBER))
-    await reply(update, *_catalogue_screen(round_, language))
+    sent, _ = await asyncio.gather(  # the screen opened before (if any) loses its buttons
+        reply(update, *_catalogue_screen(round_, language)), retire(update.get_bot(), user_id, stored.get("screen"))
+    )
+    with svc.storage.atomic():
+        svc.storage.answers.save_draft(round_.id, user_id, {**stored, "screen": sent.message_id}, svc.now())
 
 
 async def proposal_button(update: Update, context: ContextTypes.DEFAULT_TYPE, press: Callback, round_: Round) -> None:
@@ -100,7 +106,8 @@ async def proposal_button(update: Update, context: ContextTypes.DEFAULT_TYPE, pr
             return
         if 0 <= args[0] < len(measures):
             measure = measures[args[0]]
-            svc.storage.answers.save_draft(round_.id, user_id, {"catalogue": measure.key, "text": measure.nl, "made": _made(svc, round_, user_id)}, svc.now())
+            draft = {"catalogue": measure.key, "text": measure.nl, "made": _made(svc, round_, user_id), "screen": query.message.message_id}
+            svc.storage.answers.save_draft(round_.id, user_id, draft, svc.now())
             await edit(update, *_source_screen(svc, round_, language, measure.label(language)))
             return
     if press.action == "prop_src" and len(args) == 1:
@@ -123,7 +130,7 @@ def _store_proposal(svc: Services, round_: Round, user_id: int, draft: dict, sou
             return
         svc.storage.proposals.add(round_.id, draft["text"], draft.get("catalogue"), source)
         svc.storage.answers.note_participation(round_.id, user_id)
-        svc.storage.answers.save_draft(round_.id, user_id, {"made": draft.get("made", 0) + 1}, svc.now())
+        svc.storage.answers.save_draft(round_.id, user_id, {"made": draft.get("made", 0) + 1, "screen": draft.get("screen")}, svc.now())
     scrub_wal(svc.storage.db)
 
 
@@ -134,9 +141,11 @@ async def proposal_typed(update: Update, context: ContextTypes.DEFAULT_TYPE, rou
     if text is None:
         await reply(update, t(language, "proposal_too_long", limit=MAX_PROPOSAL_TEXT))
         return
+    draft = {"catalogue": None, "text": text, "made": _made(svc, round_, user_id)}
     svc.storage.awaiting.clear(user_id)
-    svc.storage.answers.save_draft(round_.id, user_id, {"catalogue": None, "text": text, "made": _made(svc, round_, user_id)}, svc.now())
-    await reply(update, *_source_screen(svc, round_, language, text))
+    svc.storage.answers.save_draft(round_.id, user_id, draft, svc.now())
+    sent = await reply(update, *_source_screen(svc, round_, language, text))
+    svc.storage.answers.save_draft(round_.id, user_id, {**draft, "screen": sent.message_id}, svc.now())
 
 
 # --- the vote -----------------------------------------------------------------------------------

@@ -3,7 +3,7 @@ replaced by opening the check-in again."""
 
 from __future__ import annotations
 
-from bot.sandbox.actors import answer_questions, form_team, open_round, round_url, say, start_cycle
+from bot.sandbox.actors import answer_questions, form_team, open_round, press, round_url, say, start_cycle
 from tests.reliability.conftest import ONE_SOURCE
 
 
@@ -44,10 +44,31 @@ async def test_reopening_the_check_in_retires_the_old_screen(sandbox, running_bo
     assert buttons_now(sandbox, anna.id, via_open.message_id)
 
 
+async def test_reopening_the_proposals_retires_the_old_screen(sandbox, running_bot):
+    """A member who opens the proposal round again (after a proposal, or halfway) gets a fresh catalogue; the
+    screen of before - a thank-you with "another proposal", a half-made choice - loses its buttons."""
+    from bot.sandbox.actors import propose
+
+    leader, (anna,), group = await form_team(sandbox, ["Anna"])
+    await start_cycle(sandbox, leader, group, keep_sources=ONE_SOURCE)
+    mark = sandbox.mark()
+    ask = await say(sandbox, leader, "/volgende", contains="zonder resultaten")
+    await press(sandbox, leader, ask.message, "v1:next_empty:")
+    url = round_url(await sandbox.wait_for_message(group.id, since=mark, contains="Fase 2: bespreken"))
+    await propose(sandbox, anna, url, catalogue="onderwijsassistent")
+    thanks = sandbox.sent_messages(anna.id)[-1]
+    assert buttons_now(sandbox, anna.id, thanks.message_id)  # "another proposal"
+    choose = await open_round(sandbox, anna, url, "Kies een maatregel")
+    assert buttons_now(sandbox, anna.id, thanks.message_id) == []
+    again = await open_round(sandbox, anna, url, "Kies een maatregel")
+    assert buttons_now(sandbox, anna.id, choose.message_id) == []
+    assert buttons_now(sandbox, anna.id, again.message_id)
+
+
 async def test_reopening_the_ballot_retires_the_old_ballot(sandbox, running_bot):
     """A member who opens the vote again gets the ballot anew (with the votes so far); the old ballot loses
     its buttons, so two ballots never both take votes."""
-    from bot.sandbox.actors import open_vote, press, propose
+    from bot.sandbox.actors import open_vote, propose
 
     leader, members, group = await form_team(sandbox, ["Anna", "Bram", "Chris", "Dirk", "Eva"])
     await start_cycle(sandbox, leader, group, keep_sources=ONE_SOURCE)
