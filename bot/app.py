@@ -11,7 +11,7 @@ from zoneinfo import ZoneInfo
 
 from telegram import Update
 from telegram.constants import ChatType
-from telegram.error import BadRequest
+from telegram.error import BadRequest, TelegramError
 from telegram.ext import (
     Application,
     ApplicationBuilder,
@@ -32,7 +32,7 @@ from bot.outbox import OutboxSender
 from bot.transport import AiohttpRequest
 from bot.updates import MAX_CONCURRENT, FloodLimits, PerChatUpdates
 from bot.callbacks import decode
-from bot.commands import BY_KEY, publish_menus
+from bot.commands import BY_KEY, COMMANDS, publish_menus
 from bot.common import Services, services, user_language
 from bot.config import Config
 from bot.errors import on_error
@@ -50,6 +50,14 @@ OWN = filters.UpdateType.MESSAGE & ~filters.FORWARDED & ~filters.VIA_BOT
 class WerkdrukBot(ExtBot):
     """The Bot API client: a button press whose query Telegram no longer accepts an answer for (too old,
     or the bot was restarted in between) is still applied - only the little "loading" answer is skipped."""
+
+    async def initialize(self) -> None:
+        """Connect and learn who the bot is (getMe); when Telegram refuses, the connections are closed again."""
+        try:
+            await super().initialize()
+        except TelegramError:
+            await self.shutdown()
+            raise
 
     async def answer_callback_query(self, *args, **kwargs) -> bool:
         try:
@@ -133,7 +141,6 @@ def add_handlers(application: Application) -> None:
             _command("pupils", info.set_pupils, PRIVATE | GROUPS),
             _command("invite", info.renew_invite, PRIVATE | GROUPS),
             _command("coleader", group.appoint_co_leader, GROUPS),
-            _command("coleader", info.group_only, PRIVATE),
             _command("leave", private.leave, PRIVATE),
             _command("open", rounds_member.open_rounds, PRIVATE),
             _command("cycle", cycle_leader.start_cycle, PRIVATE | GROUPS),
@@ -148,7 +155,9 @@ def add_handlers(application: Application) -> None:
             _command("trend", pulse.trend_command, PRIVATE),
             _command("mydata", mydata.my_data, PRIVATE),
             _command("deleteteam", mydata.delete_team, PRIVATE | GROUPS),
-            _command("leave", info.private_only, GROUPS),
+            # every command sent where it does not work gets an answer saying where it does
+            *[_command(command.key, info.wrong_place, GROUPS) for command in COMMANDS if not command.group],
+            *[_command(command.key, info.wrong_place, PRIVATE) for command in COMMANDS if not command.private],
             CallbackQueryHandler(button_pressed),
             MessageHandler(filters.StatusUpdate.MIGRATE, group.group_migrated),
             MessageHandler(filters.StatusUpdate.NEW_CHAT_TITLE, group.group_renamed),

@@ -4,11 +4,13 @@ check-in stopped halfway resumes after a restart of the bot."""
 
 from __future__ import annotations
 
+import asyncio
+
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.ext import ContextTypes
 
 from bot.callbacks import Callback, encode
-from bot.common import Services, answer_and_edit, edit, reply, services, user_language
+from bot.common import Services, answer_and_edit, edit, reply, retire, services, user_language
 from bot.i18n import Markup, escape, t
 from flows.checkin import FREE_TEXT, MAX_FREE_TEXT, Draft, split_response
 from flows.cycle import Round
@@ -17,15 +19,21 @@ from flows.text import clean
 
 def load_draft(svc: Services, round_: Round, user_id: int) -> Draft:
     """The member's draft for the round (a new one when there is none)."""
+    return _load(svc, round_, user_id)[0]
+
+
+def _load(svc: Services, round_: Round, user_id: int) -> tuple[Draft, int | None]:
+    """The draft, and the message that shows its current screen (whose buttons answer it), if known."""
     questions = svc.storage.cycles.questions(round_.id)
     stored = svc.storage.answers.draft(round_.id, user_id, svc.now())
-    return Draft.from_dict(questions, stored) if stored else Draft(questions)
+    return (Draft.from_dict(questions, stored) if stored else Draft(questions)), (stored or {}).get("screen")
 
 
-def save_draft(svc: Services, round_: Round, user_id: int, draft: Draft) -> None:
-    """Keep the draft, and expect typed text when the current question is an open one (one transaction)."""
+def save_draft(svc: Services, round_: Round, user_id: int, draft: Draft, screen: int | None = None) -> None:
+    """Keep the draft (and the message showing its screen), and expect typed text when the current question
+    is an open one (one transaction)."""
     with svc.storage.atomic():
-        svc.storage.answers.save_draft(round_.id, user_id, draft.to_dict(), svc.now())
+        svc.storage.answers.save_draft(round_.id, user_id, {**draft.to_dict(), "screen": screen}, svc.now())
         current = draft.current
         if current is not None and current.kind == FREE_TEXT:
             svc.storage.awaiting.expect(user_id, "checkin", round_.id, svc.now())
@@ -84,11 +92,19 @@ async def begin(update: Update, context: ContextTypes.DEFAULT_TYPE, round_: Roun
         await reply(update, t(language, "checkin_already_done"))
         return
     stored = svc.storage.answers.draft(round_.id, user_id, svc.now())
-    draft = load_draft(svc, round_, user_id)
-    save_draft(svc, round_, user_id, draft)
+    draft, old_screen = _load(svc, round_, user_id)
+    save_draft(svc, round_, user_id, draft, old_screen)
     intro = t(language, "checkin_resume" if stored else "checkin_intro", total=len(draft.questions), minimum=svc.config.privacy.min_group_size)
     question, keyboard = render(round_, draft, language)
-    await reply(update, Markup(f"{intro}\n\n{question}"), keyboard)  # one message: one send, not two
+    await _replace_screen(update, svc, round_, draft, old_screen, Markup(f"{intro}\n\n{question}"), keyboard)
+
+
+async def _replace_screen(update: Update, svc: Services, round_: Round, draft: Draft, old_screen: int | None,
+                          text: Markup, keyboard: InlineKeyboardMarkup) -> None:
+    """Send the draft's screen as a new message and take the buttons off the one it replaces (at once)."""
+    user_id = update.effective_user.id
+    sent, _ = await asyncio.gather(reply(update, text, keyboard), retire(update.get_bot(), user_id, old_screen))
+    save_draft(svc, round_, user_id, draft, sent.message_id)
 
 
 async def button(update: Update, context: ContextTypes.DEFAULT_TYPE, press: Callback, round_: Round) -> None:
@@ -121,26 +137,26 @@ async def button(update: Update, context: ContextTypes.DEFAULT_TYPE, press: Call
         await query.answer(t(language, "checkin_stale"))
         await edit(update, *render(round_, draft, language))
         return
-    save_draft(svc, round_, user_id, draft)
+    save_draft(svc, round_, user_id, draft, query.message.message_id if query.message else None)
     await answer_and_edit(update, *render(round_, draft, language))
 
 
 async def text_typed(update: Update, context: ContextTypes.DEFAULT_TYPE, round_: Round) -> None:
     """The member typed an open answer."""
     svc, language, user_id = services(context), user_language(update, context), update.effective_user.id
-    draft = load_draft(svc, round_, user_id)
+    draft, old_screen = _load(svc, round_, user_id)
     text = clean(update.effective_message.text)
     current = draft.current
     if current is None or current.kind != FREE_TEXT:
         svc.storage.awaiting.clear(user_id)
-        await reply(update, *render(round_, draft, language))
+        await _replace_screen(update, svc, round_, draft, old_screen, *render(round_, draft, language))
         return
     if len(text) > MAX_FREE_TEXT:
         await reply(update, t(language, "checkin_text_too_long", limit=MAX_FREE_TEXT, length=len(text)))
         return
     draft.fire("answer", index=draft.position, value=text or None)
-    save_draft(svc, round_, user_id, draft)
-    await reply(update, *render(round_, draft, language))
+    save_draft(svc, round_, user_id, draft, old_screen)  # the answer is kept before anything is sent
+    await _replace_screen(update, svc, round_, draft, old_screen, *render(round_, draft, language))
 
 
 async def _submit(update: Update, context: ContextTypes.DEFAULT_TYPE, round_: Round, draft: Draft) -> None:

@@ -6,12 +6,12 @@ Configuration problems end with one line naming the key and exit status 2, never
 from __future__ import annotations
 
 import argparse
-import logging
 import os
 import sqlite3
 import sys
 
 from bot.config import TOKEN_ENV, Config, ConfigError, load_config, parse_config
+from bot.logs import configure_logging
 
 CONFIG_ENV = "WERKDRUK_BOT_CONFIG"
 EXIT_CONFIG = 2
@@ -46,7 +46,9 @@ def main(argv: list[str] | None = None) -> int:
         from bot.demo import main as demo_main
 
         return demo_main(args.out)
-    return run_bot(args.config or _default_config(), explicit=args.config is not None)
+    from bot.startup import refusals_in_one_line
+
+    return refusals_in_one_line(lambda: run_bot(args.config or _default_config(), explicit=args.config is not None))
 
 
 def _load(path: str, explicit: bool = True) -> Config | None:
@@ -90,10 +92,7 @@ def run_bot(path: str, explicit: bool = True) -> int:
     config = _load(path, explicit)
     if config is None:
         return EXIT_CONFIG
-    logging.basicConfig(level=config.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    # The libraries log whole updates and API calls at DEBUG (user ids beside answers): never below WARNING.
-    for name in ("aiohttp", "httpx", "httpcore", "telegram", "apscheduler"):
-        logging.getLogger(name).setLevel(max(logging.WARNING, logging.getLogger().level))
+    configure_logging(config.log_level)  # the libraries never below WARNING
     from bot.app import build_application, settle_heap
     from storage.db import Storage
 

@@ -52,9 +52,13 @@ def services(context: ContextTypes.DEFAULT_TYPE) -> Services:
 
 
 def user_language(update: Update, context: ContextTypes.DEFAULT_TYPE) -> str:
-    """The language for the person behind ``update``: their Telegram language, else the default."""
+    """The language to answer ``update`` in: in a group the group's language (the whole team reads it, whoever
+    asked); in private the person's Telegram language, else the default."""
+    default = services(context).config.language
+    if not is_private(update) and update.effective_chat is not None:
+        return default
     user = update.effective_user
-    return language_of(user.language_code if user else None, services(context).config.language)
+    return language_of(user.language_code if user else None, default)
 
 
 def team_language(context: ContextTypes.DEFAULT_TYPE) -> str:
@@ -119,6 +123,16 @@ async def edit(update: Update, text: Markup | str, reply_markup: InlineKeyboardM
             await reply(update, text, reply_markup)
             return
         raise
+
+
+async def retire(bot: Bot, chat_id: int, message_id: int | None) -> None:
+    """A screen that no longer applies loses its buttons (a message already bare, deleted or too old is fine)."""
+    if message_id is None:
+        return
+    try:
+        await bot.edit_message_reply_markup(chat_id, message_id, reply_markup=None)
+    except BadRequest:
+        pass
 
 
 async def send_private(context: ContextTypes.DEFAULT_TYPE, user_id: int, text: Markup | str) -> bool:

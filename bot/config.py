@@ -127,7 +127,7 @@ def parse_config(raw: dict[str, Any], env: dict[str, str], base_dir: Path = Path
     mode = _get(tg, "telegram.mode", str, "polling")
     if mode not in ("polling", "webhook"):
         raise ConfigError("telegram.mode", 'must be "polling" or "webhook"')
-    webhook = _parse_webhook(raw.get("webhook"), env) if mode == "webhook" else None
+    webhook = _parse_webhook(raw.get("webhook"), env, self_hosted=base_url is not None) if mode == "webhook" else None
     rate = tg.get("messages_per_second", 25)
     if isinstance(rate, bool) or not isinstance(rate, (int, float)) or not 1 <= rate <= MAX_MESSAGES_PER_SECOND:
         raise ConfigError("telegram.messages_per_second",
@@ -194,12 +194,13 @@ def _parse_privacy(section: dict[str, Any]) -> PrivacyConfig:
     return PrivacyConfig(min_group_size=size, min_group_size_free_text=free_text, retention_days=retention)
 
 
-def _parse_webhook(section: dict[str, Any] | None, env: dict[str, str]) -> WebhookConfig:
+def _parse_webhook(section: dict[str, Any] | None, env: dict[str, str], self_hosted: bool) -> WebhookConfig:
     if section is None:
         raise ConfigError("webhook", 'missing: telegram.mode = "webhook" needs a [webhook] section')
     url = _get(section, "webhook.url", str, "")
-    if not url.startswith(("https://", "http://")):
-        raise ConfigError("webhook.url", "missing or not an https:// address")
+    # Telegram calls only https:// addresses; a self-hosted Bot API server in --local mode may call plain http.
+    if not re.match(r"^https://[^\s/]+" if not self_hosted else r"^https?://[^\s/]+", url):
+        raise ConfigError("webhook.url", "must be an https:// address (the public address Telegram calls)")
     secret = env.get(WEBHOOK_SECRET_ENV) or _get(section, "webhook.secret_token", str, "")
     if not _SECRET_RE.match(secret):
         raise ConfigError(

@@ -6,11 +6,13 @@ it is sent, and is checked against the round's proposals and the number of votes
 
 from __future__ import annotations
 
+import asyncio
+
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.ext import ContextTypes
 
 from bot.callbacks import Callback, encode
-from bot.common import Services, answer_and_edit, edit, reply, services, user_language
+from bot.common import Services, answer_and_edit, edit, reply, retire, services, user_language
 from bot.i18n import Markup, escape, t
 from bot.rounds_render import released_analysis
 from flows.catalogue import Source
@@ -73,8 +75,14 @@ async def begin_proposals(update: Update, context: ContextTypes.DEFAULT_TYPE, ro
     if full:
         await reply(update, t(language, full, limit=MAX_PROPOSALS_PER_MEMBER))
         return
+    user_id = update.effective_user.id
+    stored = svc.storage.answers.draft(round_.id, user_id, svc.now()) or {}
     await reply(update, t(language, "proposal_intro", limit=MAX_PROPOSALS_PER_MEMBER))
-    await reply(update, *_catalogue_screen(round_, language))
+    sent, _ = await asyncio.gather(  # the screen opened before (if any) loses its buttons
+        reply(update, *_catalogue_screen(round_, language)), retire(update.get_bot(), user_id, stored.get("screen"))
+    )
+    with svc.storage.atomic():
+        svc.storage.answers.save_draft(round_.id, user_id, {**stored, "screen": sent.message_id}, svc.now())
 
 
 async def proposal_button(update: Update, context: ContextTypes.DEFAULT_TYPE, press: Callback, round_: Round) -> None:
@@ -98,7 +106,8 @@ async def proposal_button(update: Update, context: ContextTypes.DEFAULT_TYPE, pr
             return
         if 0 <= args[0] < len(measures):
             measure = measures[args[0]]
-            svc.storage.answers.save_draft(round_.id, user_id, {"catalogue": measure.key, "text": measure.nl, "made": _made(svc, round_, user_id)}, svc.now())
+            draft = {"catalogue": measure.key, "text": measure.nl, "made": _made(svc, round_, user_id), "screen": query.message.message_id}
+            svc.storage.answers.save_draft(round_.id, user_id, draft, svc.now())
             await edit(update, *_source_screen(svc, round_, language, measure.label(language)))
             return
     if press.action == "prop_src" and len(args) == 1:
@@ -121,7 +130,7 @@ def _store_proposal(svc: Services, round_: Round, user_id: int, draft: dict, sou
             return
         svc.storage.proposals.add(round_.id, draft["text"], draft.get("catalogue"), source)
         svc.storage.answers.note_participation(round_.id, user_id)
-        svc.storage.answers.save_draft(round_.id, user_id, {"made": draft.get("made", 0) + 1}, svc.now())
+        svc.storage.answers.save_draft(round_.id, user_id, {"made": draft.get("made", 0) + 1, "screen": draft.get("screen")}, svc.now())
     scrub_wal(svc.storage.db)
 
 
@@ -132,9 +141,11 @@ async def proposal_typed(update: Update, context: ContextTypes.DEFAULT_TYPE, rou
     if text is None:
         await reply(update, t(language, "proposal_too_long", limit=MAX_PROPOSAL_TEXT))
         return
+    draft = {"catalogue": None, "text": text, "made": _made(svc, round_, user_id)}
     svc.storage.awaiting.clear(user_id)
-    svc.storage.answers.save_draft(round_.id, user_id, {"catalogue": None, "text": text, "made": _made(svc, round_, user_id)}, svc.now())
-    await reply(update, *_source_screen(svc, round_, language, text))
+    svc.storage.answers.save_draft(round_.id, user_id, draft, svc.now())
+    sent = await reply(update, *_source_screen(svc, round_, language, text))
+    svc.storage.answers.save_draft(round_.id, user_id, {**draft, "screen": sent.message_id}, svc.now())
 
 
 # --- the vote -----------------------------------------------------------------------------------
@@ -160,8 +171,13 @@ async def begin_vote(update: Update, context: ContextTypes.DEFAULT_TYPE, round_:
     if svc.storage.answers.has_taken_part(round_.id, user_id):
         await reply(update, t(language, "ballot_already_done"))
         return
-    ballot = (svc.storage.answers.draft(round_.id, user_id, svc.now()) or {}).get("votes", {})
-    await reply(update, *_ballot_screen(svc, round_, ballot, language))
+    stored = svc.storage.answers.draft(round_.id, user_id, svc.now()) or {}
+    ballot = stored.get("votes", {})
+    sent, _ = await asyncio.gather(  # the ballot shown anew; the screen it replaces loses its buttons
+        reply(update, *_ballot_screen(svc, round_, ballot, language)), retire(update.get_bot(), user_id, stored.get("screen"))
+    )
+    with svc.storage.atomic():
+        svc.storage.answers.save_draft(round_.id, user_id, {"votes": ballot, "screen": sent.message_id}, svc.now())
 
 
 async def vote_button(update: Update, context: ContextTypes.DEFAULT_TYPE, press: Callback, round_: Round) -> None:
@@ -185,5 +201,7 @@ async def vote_button(update: Update, context: ContextTypes.DEFAULT_TYPE, press:
     elif not (len(press.args) == 2 and add_vote(ballot, press.args[1], valid_ids, settings["votes"])):
         await query.answer(t(language, "ballot_no_votes_left"))
         return
-    svc.storage.answers.save_draft(round_.id, user_id, {"votes": ballot}, svc.now())
+    screen = query.message.message_id if query.message else None
+    with svc.storage.atomic():  # committed with the update's id: a redelivered tap adds no second vote
+        svc.storage.answers.save_draft(round_.id, user_id, {"votes": ballot, "screen": screen}, svc.now())
     await answer_and_edit(update, *_ballot_screen(svc, round_, ballot, language))

@@ -8,8 +8,8 @@ from telegram import Update
 from telegram.error import TelegramError
 from telegram.ext import ContextTypes
 
-from bot.common import send
-from bot.i18n import language_of, t
+from bot.common import send, user_language
+from bot.i18n import DEFAULT_LANGUAGE, t
 
 log = logging.getLogger("bot.errors")
 
@@ -20,10 +20,7 @@ async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
     log.error("error while handling update %s", update_id, exc_info=context.error)
     if not isinstance(update, Update) or update.effective_chat is None:
         return
-    services = context.application.bot_data.get("services")
-    default = services.config.language if services else "nl"
-    user = update.effective_user
-    language = language_of(user.language_code if user else None, default)
+    language = user_language(update, context) if "services" in context.application.bot_data else DEFAULT_LANGUAGE
     if update.callback_query:
         try:  # the handler may have answered the query already; then Telegram refuses a second answer
             await update.callback_query.answer()

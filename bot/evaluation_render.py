@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from bot.i18n import DEFAULT_LANGUAGE, LANGUAGES, Markup, t
+from bot.i18n import DEFAULT_LANGUAGE, LANGUAGES, Markup, format_short_day, t
 from bot.summary_render import CAPTION_LIMIT, ENTITY_LIMIT, MESSAGE_LIMIT, pack, percent, percent1, user_text, visible_length
 from flows.analysis import national_reference
 from flows.catalogue import load
@@ -177,9 +177,8 @@ def render_pulse(summary: PulseSummary, language: str, team_name: str) -> list[M
 
 # --- the trend -----------------------------------------------------------------------------------
 def format_day(day: str, language: str) -> str:
-    """An ISO date as people read it: "12-03-2024" in Dutch, "2024-03-12" in English."""
-    date = dt.date.fromisoformat(day)
-    return f"{date.day:02d}-{date.month:02d}-{date.year}" if _lang(language) == "nl" else date.isoformat()
+    """An ISO date as people read it in a row of figures (CLDR): "12-03-2024" in Dutch, "12/03/2024" in English."""
+    return format_short_day(dt.date.fromisoformat(day), _lang(language))
 
 
 def _row(point: TrendPoint, language: str) -> str:

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from telegram import Update
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.ext import ContextTypes
 
 from bot.callbacks import Callback
+from bot.commands import BY_KEY
 from bot.common import edit, is_private, reply, role_name, services, team_choice_keyboard, user_language
 from bot.group import post_invite
-from bot.i18n import Markup, t
+from bot.i18n import Markup, format_number, t
 from flows.team import LEADING_ROLES, Action, Role, Team, may, parse_pupils
 from flows.text import name
 
@@ -81,7 +82,7 @@ def _team_info(context: ContextTypes.DEFAULT_TYPE, language: str, team: Team, ro
     if role not in LEADING_ROLES:
         return t(language, "team_info_member", team=team.name, role=role_name(language, role))
     members = services(context).storage.teams.count(team.id)
-    pupils = team.pupils if team.pupils is not None else t(language, "pupils_not_set")
+    pupils = format_number(team.pupils, language) if team.pupils is not None else t(language, "pupils_not_set")
     return t(language, "team_info_leader", team=team.name, members=members, pupils=pupils, role=role_name(language, role))
 
 
@@ -120,7 +121,7 @@ async def set_pupils(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None
         await reply(update, t(language, "pupils_usage"))
         return
     services(context).storage.teams.set_pupils(team.id, pupils)
-    await reply(update, t(language, "pupils_set", team=team.name, pupils=pupils))
+    await reply(update, t(language, "pupils_set", team=team.name, pupils=format_number(pupils, language)))
 
 
 async def renew_invite(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -153,12 +154,17 @@ async def unknown_group_command(update: Update, context: ContextTypes.DEFAULT_TY
         await reply(update, t(user_language(update, context), "unknown_command"))
 
 
-async def group_only(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """A group-only command sent in private."""
+async def wrong_place(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """A command sent where it does not work (``/plan`` or ``/plan@bot`` in the group, ``/coleider`` in private):
+    one short answer that says where it does work, with a button to the private chat when that is the place."""
     language = user_language(update, context)
-    await reply(update, t(language, "group_only") + "\n" + t(language, "coleader_usage"))
-
-
-async def private_only(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """A private-only command sent in a group: point to the private chat."""
-    await reply(update, t(user_language(update, context), "private_only", bot=services(context).bot_username))
+    typed = "/" + (update.effective_message.text or "/").split(maxsplit=1)[0][1:].split("@", 1)[0].lower()
+    if is_private(update):
+        text = t(language, "group_only", command=typed)
+        if typed[1:] in BY_KEY["coleader"].names:
+            text += "\n" + t(language, "coleader_usage")
+        await reply(update, text)
+        return
+    url = f"https://t.me/{services(context).bot_username}"
+    button = InlineKeyboardMarkup([[InlineKeyboardButton(t(language, "private_chat_button"), url=url)]])
+    await reply(update, t(language, "private_only", command=typed), button)

@@ -12,8 +12,9 @@ from bot import engine
 from bot.callbacks import Callback, encode
 from bot.common import Services, edit, reply, services, user_language
 from bot.cycle_leader import leader_command, leading_team, leads
-from bot.i18n import Markup, escape, t
+from bot.i18n import Markup, escape, format_percentage, t
 from bot.plan_output import document_name, initial_plan, plan_document, plan_messages
+from bot.plan_render import format_euros
 from flows.cycle import Cycle
 from flows.plan import FIELDS, MAX_ITEMS, Plan, PlanItem, clean_field, parse_cost
 from flows.team import Team
@@ -80,7 +81,7 @@ def _item_view(cycle: Cycle, plan: Plan, index: int, language: str) -> tuple[Mar
     lines = [t(language, "planui_item_title", number=index + 1, title=item.title)]
     for name in FIELDS:
         value = getattr(item, name)
-        shown = (f"€ {value:,}".replace(",", ".") if name == "cost" else value) if value not in ("", None) else t(language, "planui_empty")
+        shown = (format_euros(value, language) if name == "cost" else value) if value not in ("", None) else t(language, "planui_empty")
         lines.append(Markup(f"<b>{t(language, f'planui_field_{name}')}</b>: {escape(shown) if not isinstance(shown, Markup) else shown}"))
     buttons = [(("✓ " if getattr(item, name) not in ("", None) else "") + t(language, f"planui_field_{name}"), encode("plan_field", cycle.id, index, i)) for i, name in enumerate(FIELDS)]
     rows = [buttons[k : k + 2] for k in range(0, len(buttons), 2)]
@@ -242,5 +243,4 @@ def _percentage(text: str) -> float | None:
 
 
 def _shown(value: float, language: str) -> str:
-    text = f"{value:.1f}%"
-    return text.replace(".", ",") if language == "nl" else text
+    return format_percentage(value, language, 1)

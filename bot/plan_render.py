@@ -12,9 +12,8 @@ same sentences in the PDF.
 from __future__ import annotations
 
 import datetime as dt
-from decimal import ROUND_HALF_UP, Decimal
 
-from bot.i18n import _MONTHS, DEFAULT_LANGUAGE, LANGUAGES, Markup, escape, t
+from bot.i18n import DEFAULT_LANGUAGE, LANGUAGES, Markup, escape, format_amount, format_day, format_number, t
 from bot.summary_render import MESSAGE_LIMIT, pack, user_text, visible_length
 from flows.plan import Budget, Plan, PlanItem, adopted, majority_in_favour
 
@@ -40,18 +39,11 @@ def clip(text: str, limit: int = MAX_SHOWN) -> str:
 
 # --- numbers and dates ----------------------------------------------------------------------------
 def format_euros(amount: float, language: str) -> str:
-    """Euros as people read them: whole euros unless there are cents, rounded half up.
+    """Euros as people read them (CLDR): whole euros unless there are cents, rounded half up.
 
-    Dutch "€ 12.500" / "€ 55.281,12", English "€12,500" / "€55,281.12"; negative "-€ 500" / "-€500".
+    Dutch "€ 12.500" / "€ 55.281,12" / "€ -500", English "€12,500" / "€55,281.12" / "-€500".
     """
-    value = Decimal(repr(float(amount))).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
-    sign = "-" if value < 0 else ""
-    value = abs(value)
-    whole, cents = divmod(value, 1)
-    text = f"{int(whole):,}" + ("" if cents == 0 else f".{int(cents * 100):02d}")
-    if _lang(language) == "nl":
-        return f"{sign}€ " + text.translate(str.maketrans(",.", ".,"))
-    return f"{sign}€{text}"
+    return format_amount(amount, _lang(language))
 
 
 def format_date(iso: str | None, language: str) -> str:
@@ -62,7 +54,7 @@ def format_date(iso: str | None, language: str) -> str:
         day = dt.date.fromisoformat(iso)
     except ValueError:
         return str(iso)
-    return f"{day.day} {_MONTHS[_lang(language)][day.month - 1]} {day.year}"
+    return format_day(day, _lang(language))
 
 
 # --- budget, vote and PMR: shared with the PDF --------------------------------------------------------
@@ -72,7 +64,7 @@ def budget_lines(budget: Budget, language: str) -> list[Line]:
     euros = lambda amount: format_euros(amount, language)  # noqa: E731
     lines: list[Line] = []
     if budget.funds is not None:
-        sum_line = t(language, "plan_budget", year=budget.year, pupils=budget.pupils, per_pupil=euros(budget.per_pupil),
+        sum_line = t(language, "plan_budget", year=budget.year, pupils=format_number(budget.pupils, language), per_pupil=euros(budget.per_pupil),
                      funds=euros(budget.funds), planned=euros(budget.planned))
         if not budget.over:
             sum_line = Markup(sum_line + " · " + t(language, "plan_budget_left", left=euros(budget.left)))

@@ -14,9 +14,8 @@ from __future__ import annotations
 import html
 import re
 import unicodedata
-from decimal import ROUND_HALF_UP, Decimal
 
-from bot.i18n import DEFAULT_LANGUAGE, LANGUAGES, Markup, catalogue, t
+from bot.i18n import DEFAULT_LANGUAGE, LANGUAGES, Markup, catalogue, format_number, format_percentage, t
 from flows.analysis import AnalysisSummary
 from flows.catalogue import load
 from flows.guide import Guide
@@ -37,27 +36,19 @@ def _lang(language: str) -> str:
     return language if language in LANGUAGES else DEFAULT_LANGUAGE
 
 
-def _round(value: float, places: int) -> Decimal:
-    return Decimal(repr(value)).quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
-
-
 def percent(share: float | None, language: str) -> str:
     """A team share (0..1) as a whole percentage, rounded half up: 0.625 -> "63%"; None -> "–"."""
-    return "–" if share is None else f"{_round(share * 100, 0)}%"
+    return "–" if share is None else format_percentage(share * 100, _lang(language))
 
 
 def percent1(value: float, language: str) -> str:
-    """A national percentage with one decimal, with a decimal comma in Dutch: 45.0 -> "45,0%"."""
-    text = f"{_round(value, 1)}%"
-    return text.replace(".", ",") if _lang(language) == "nl" else text
+    """A national percentage with one decimal (CLDR): 45.0 -> "45,0%" / "45.0%"."""
+    return format_percentage(value, _lang(language), 1)
 
 
 def decimal1(value: float | None, language: str) -> str:
-    """A mean with one decimal, with a decimal comma in Dutch: 1.75 -> "1,8"."""
-    if value is None:
-        return "–"
-    text = str(_round(value, 1))
-    return text.replace(".", ",") if _lang(language) == "nl" else text
+    """A mean with one decimal (CLDR): 1.75 -> "1,8" / "1.8"."""
+    return "–" if value is None else format_number(value, _lang(language), 1)
 
 
 def user_text(text: str) -> str:

@@ -20,7 +20,7 @@ from .server import deliver_webhooks, make_app
 from .world import World, member_object
 
 EDIT_METHODS = ("editMessageText", "editMessageReplyMarkup", "editMessageCaption")
-FAULT_KINDS = ("429", "502", "drop_before", "drop_after")
+FAULT_KINDS = ("429", "502", "drop_before", "drop_after", "400")
 
 
 class Sandbox:
@@ -253,10 +253,12 @@ class Sandbox:
         """Queue the same update (same update_id) again."""
         self.world.redeliver(update_id)
 
-    def inject_fault(self, method: str, kind: str, times: int = 1, retry_after: int = 1) -> None:
-        """Make the next ``times`` calls of ``method`` ("*" = any but getUpdates) fail with ``kind``."""
+    def inject_fault(self, method: str, kind: str, times: int = 1, retry_after: int = 1, description: str = "") -> None:
+        """Make the next ``times`` calls of ``method`` ("*" = any but getUpdates) fail with ``kind``
+        ("400": Telegram refuses the call with ``description``, e.g. "Bad Request: bad webhook: ...")."""
         assert kind in FAULT_KINDS, f"unknown fault kind {kind!r}; use one of {FAULT_KINDS}"
-        self._faults.append({"method": method, "kind": kind, "remaining": times, "retry_after": retry_after})
+        self._faults.append({"method": method, "kind": kind, "remaining": times, "retry_after": retry_after,
+                             "description": description or "Bad Request: refused"})
 
     def _take_fault(self, method: str) -> dict | None:
         for fault in self._faults:

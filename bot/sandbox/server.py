@@ -166,6 +166,10 @@ class BotApiHandler(tornado.web.RequestHandler):
                 err = ApiError(429, f"Too Many Requests: retry after {wait}", {"retry_after": wait})
                 record_call(world, method, params, error=err, problems=problems, fault=kind)
                 self._reply_error(err)
+            elif kind == "400":
+                err = ApiError(400, fault["description"])
+                record_call(world, method, params, error=err, problems=problems, fault=kind)
+                self._reply_error(err)
             elif kind == "502":
                 record_call(world, method, params, error=ApiError(502, "Bad Gateway"), problems=problems,
                             fault=kind)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import logging
 import os
 import signal
 import socket
@@ -92,3 +93,71 @@ async def test_run_refuses_bad_config_in_one_line(tmp_path, bad):
     _, stderr = await asyncio.wait_for(process.communicate(), timeout=30)
     assert process.returncode == 2
     assert len(stderr.decode().strip().splitlines()) == 1
+
+
+OUR_LOGGERS = ("bot", "flows", "storage")
+
+
+def test_our_loggers_keep_the_configured_level():
+    """`configure_logging` lets our own packages log at the configured level (INFO, DEBUG) while every
+    library - named or not - stays at WARNING or above."""
+    from bot.logs import configure_logging
+
+    names = ["bot.deadlines", "storage.db", "flows.checkin", "transitions.core", "telegram.ext", "some_new_library"]
+    saved = {name: logging.getLogger(name).level for name in [*OUR_LOGGERS, ""]}
+    try:
+        for level in (logging.INFO, logging.DEBUG):
+            configure_logging(logging.getLevelName(level))
+            enabled = {name: logging.getLogger(name).isEnabledFor(level) for name in names}
+            assert enabled == {name: name.startswith(OUR_LOGGERS) for name in names}
+            assert logging.getLogger("transitions.core").isEnabledFor(logging.WARNING)
+    finally:
+        for name, level in saved.items():
+            logging.getLogger(name).setLevel(level)
+
+
+async def test_libraries_never_log_below_warning_at_info(sandbox, tmp_path):
+    """At log level INFO a check-in writes no line of any library below WARNING (transitions logged three
+    per tap): only our own loggers speak at INFO."""
+    from bot.sandbox.actors import check_in, form_team, round_url, start_cycle
+    from tests.reliability.conftest import ONE_SOURCE, SHORT, BotProcess
+
+    process = BotProcess(sandbox, tmp_path)
+    process.config.write_text(process.config.read_text() + '[general]\nlog_level = "INFO"\n', encoding="utf-8")
+    await process.start()
+    try:
+        leader, (anna,), group = await form_team(sandbox, ["Anna"])
+        url = round_url(await start_cycle(sandbox, leader, group, keep_sources=ONE_SOURCE))
+        await check_in(sandbox, anna, url, SHORT)
+    finally:
+        assert await process.stop() == 0
+    lines = [line.split(" ", 4) for line in process.stderr().splitlines() if line[:2] == "20"]
+    chatty = [" ".join(line) for line in lines if line[2] in ("DEBUG", "INFO") and not line[3].startswith(OUR_LOGGERS)]
+    assert chatty == []
+
+
+def webhook_config(sandbox, tmp_path, port: int) -> str:
+    """A webhook-mode configuration against the sandbox (a self-hosted server may call plain http)."""
+    config = base_config(sandbox, tmp_path) + (
+        '[webhook]\nurl = "http://127.0.0.1:{port}/hook"\nsecret_token = "s3cret-token_value"\n'
+        'listen = "127.0.0.1"\nport = {port}\npath = "hook"\n'
+    ).format(port=port)
+    return config.replace("[telegram]\n", '[telegram]\nmode = "webhook"\n')
+
+
+@pytest.mark.parametrize("refused,key", [("getMe", "telegram.token"), ("setWebhook", "webhook.url")])
+async def test_a_refusal_at_start_up_is_one_line_and_status_1(sandbox, tmp_path, refused, key):
+    """When Telegram refuses the token (getMe) or the webhook (setWebhook) at start-up, `run` ends with one
+    line naming the key and Telegram's reason, exit status 1, no traceback."""
+    config = webhook_config(sandbox, tmp_path, free_port())
+    if refused == "getMe":
+        config = config.replace(sandbox.token, "123456:wrongtokenwrongtokenwrongtoken")
+    else:
+        sandbox.inject_fault("setWebhook", "400", description="Bad Request: bad webhook: An HTTPS URL must be provided for webhook")
+    process = await start_bot(config, tmp_path)
+    _, stderr = await asyncio.wait_for(process.communicate(), timeout=30)
+    lines = stderr.decode().strip().splitlines()
+    assert process.returncode == 1, "\n".join(lines)
+    assert len(lines) == 1 and lines[0].startswith(f"werkdruk-bot: {key}: Telegram refused"), lines
+    assert ("https url must be provided" in lines[0].lower()) == (refused == "setWebhook")
+    assert "wrongtoken" not in lines[0]  # the token is never printed

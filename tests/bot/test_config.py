@@ -53,6 +53,7 @@ def test_base_url_gives_ptb_urls(tmp_path):
         ({"telegram": {"token": TOKEN, "mode": "webhook"}, "webhook": {"url": "https://x.nl/t"}}, "webhook.secret_token"),
         ({"telegram": {"token": TOKEN, "mode": "webhook"}, "webhook": {"url": "https://x.nl/t", "secret_token": "a b"}}, "webhook.secret_token"),
         ({"telegram": {"token": TOKEN, "mode": "webhook"}, "webhook": {"url": "x", "secret_token": "s"}}, "webhook.url"),
+        ({"telegram": {"token": TOKEN, "mode": "webhook"}, "webhook": {"url": "http://x.nl/t", "secret_token": "s"}}, "webhook.url"),
         ({"telegram": {"token": TOKEN, "mode": "webhook"}, "webhook": {"url": "https://x.nl", "secret_token": "s", "port": 0}}, "webhook.port"),
         ({"telegram": {"token": TOKEN}, "general": {"timezone": "Mars/Olympus"}}, "general.timezone"),
         ({"telegram": {"token": TOKEN}, "general": {"language": "de"}}, "general.language"),
@@ -90,6 +91,15 @@ def test_webhook_secret_from_environment():
     assert config.webhook.secret_token == "s3cret_-" and config.webhook.port == 8443
 
 
+def test_plain_http_webhook_only_with_a_self_hosted_server():
+    """Telegram calls only https:// webhooks; a self-hosted Bot API server (``--local``) may call plain http."""
+    hook = {"url": "http://127.0.0.1:8443/hook", "secret_token": "s3cret"}
+    local = parse_config({"telegram": {"token": TOKEN, "mode": "webhook", "base_url": "http://127.0.0.1:8081"}, "webhook": hook}, {})
+    assert local.webhook.url == hook["url"]
+    with pytest.raises(ConfigError, match="webhook.url"):
+        parse_config({"telegram": {"token": TOKEN, "mode": "webhook"}, "webhook": hook}, {})
+
+
 def run_cli(*args, env=None):
     return subprocess.run([sys.executable, "-m", "bot.cli", *args], capture_output=True, text=True, cwd=ROOT, env=env, timeout=60)
 
@@ -100,6 +110,8 @@ def run_cli(*args, env=None):
         ("[telegram\n", "not valid TOML"),
         ('[telegram]\ntoken = "x"\n', "telegram.token"),
         (f'[telegram]\ntoken = "{TOKEN}"\n[privacy]\nmin_group_size = 1\n', "privacy.min_group_size"),
+        (f'[telegram]\ntoken = "{TOKEN}"\nmode = "webhook"\n[webhook]\nurl = "http://bot.school.nl/hook"\n'
+         'secret_token = "s3cret"\n', "webhook.url: must be an https:// address"),
     ],
 )
 def test_check_config_fails_with_one_line_and_status_2(tmp_path, text, key):

@@ -168,11 +168,11 @@ def test_trend_lists_each_round(language):
         assert "15-03-2020 · peiling · 7 · 34% · –" in plain
         assert "Landelijk po: 45,0% hoge werkdruk (NEA 2022)." in plain
     else:
-        assert "2020-02-15 · pulse · 6 · 32% · 38%" in plain
+        assert "15/02/2020 · pulse · 6 · 32% · 38%" in plain
     repeated = TrendPoint("Peiling" if language == "nl" else "Pulse", "2024-01-01", "pulse", 5, 0.5, 0.5)
     assert "(" not in _valid(render_trend([repeated], language, "T")).split("\n")[3]  # a label that repeats the kind
     caption = _valid(trend_caption(_points(3), language), 1024)
-    assert ("15-01-2020 tot 15-03-2020" if language == "nl" else "2020-01-15 to 2020-03-15") in caption
+    assert ("15-01-2020 tot 15-03-2020" if language == "nl" else "15/01/2020 to 15/03/2020") in caption
 
 
 def test_empty_trend_says_there_is_no_data_yet():

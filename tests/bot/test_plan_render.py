@@ -41,11 +41,11 @@ def _text(plan: Plan, language: str, pupils: int | None = 212, year: str = "2026
 
 
 def test_euros_and_dates():
-    """Dutch "€ 12.500" and English "€12,500", cents only when there are any, rounded half up."""
-    assert format_euros(12500, "nl") == "€ 12.500" and format_euros(12500, "en") == "€12,500"
-    assert format_euros(55281.12, "nl") == "€ 55.281,12" and format_euros(55281.12, "en") == "€55,281.12"
-    assert format_euros(1234567.5, "nl") == "€ 1.234.567,50" and format_euros(0.005, "en") == "€0.01"
-    assert format_euros(0, "nl") == "€ 0" and format_euros(-500, "nl") == "-€ 500" and format_euros(-500, "en") == "-€500"
+    """Dutch "€\u00a012.500" and English "€12,500", cents only when there are any, rounded half up."""
+    assert format_euros(12500, "nl") == "€\u00a012.500" and format_euros(12500, "en") == "€12,500"
+    assert format_euros(55281.12, "nl") == "€\u00a055.281,12" and format_euros(55281.12, "en") == "€55,281.12"
+    assert format_euros(1234567.5, "nl") == "€\u00a01.234.567,50" and format_euros(0.005, "en") == "€0.01"
+    assert format_euros(0, "nl") == "€\u00a00" and format_euros(-500, "nl") == "€\u00a0-500" and format_euros(-500, "en") == "-€500"
     assert format_date("2027-03-12", "nl") == "12 maart 2027" and format_date("2027-03-12", "en") == "12 March 2027"
     assert format_date(None, "nl") == "datum onbekend" and format_date("gisteren", "nl") == "gisteren"
 
@@ -56,10 +56,10 @@ def test_dutch_plan_shows_every_field_the_budget_vote_and_pmr():
     assert plain.startswith("📋 Plan van aanpak werkdruk · De Klimop\nSchooljaar 2026/27")
     assert "1. Onderwijsassistent groep 3-4\nPakt aan: administratie en registratie, leerlingenzorg en passend onderwijs\n" in plain
     assert "Doel: Minder werkdruk door zorg\nGewenst resultaat: Leerkrachten hebben tijd\n" in plain
-    assert "Activiteiten: Assistent 2 dagen per week\nWie: Directie en IB\nGeschatte kosten: € 30.000" in plain
+    assert "Activiteiten: Assistent 2 dagen per week\nWie: Directie en IB\nGeschatte kosten: €\u00a030.000" in plain
     assert "2. Conciërge\nPakt aan: onbekend\nDoel: Minder klusjes\nGewenst resultaat: nog invullen\nActiviteiten: nog invullen\n" in plain
     assert "Wie: Bestuur\nGeschatte kosten: nog invullen" in plain
-    assert "💶 Budget 2026/27: 212 leerlingen × € 260,76 per leerling = € 55.281,12\nGepland: € 30.000 · nog te besteden: € 25.281,12" in plain
+    assert "💶 Budget 2026/27: 212 leerlingen × €\u00a0260,76 per leerling = €\u00a055.281,12\nGepland: €\u00a030.000 · nog te besteden: €\u00a025.281,12" in plain
     assert "tarief van 2022/23; stel het tarief voor 2026/27 in (config.toml, onder [funds])" in plain
     assert "⚠️" not in plain
     assert "🗳 Stemming van het team: voor 6 · tegen 1 · onthouding 1 van 8 leden" in plain
@@ -82,7 +82,7 @@ def test_english_plan():
 
 
 @pytest.mark.parametrize("language,expected", [
-    ("nl", "⚠️ Het plan kost € 5.000 meer dan de werkdrukmiddelen (€ 30.000 gepland, € 25.000 beschikbaar)"),
+    ("nl", "⚠️ Het plan kost €\u00a05.000 meer dan de werkdrukmiddelen (€\u00a030.000 gepland, €\u00a025.000 beschikbaar)"),
     ("en", "⚠️ The plan costs €5,000 more than the workload funds (€30,000 planned, €25,000 available)"),
 ])
 def test_over_budget_warning_with_the_difference(language, expected):
@@ -95,7 +95,7 @@ def test_over_budget_warning_with_the_difference(language, expected):
 def test_unknown_pupils_and_unknown_rate():
     """Without pupils the leader is pointed to /leerlingen (/pupils); without any rate to the configuration."""
     plain = _text(_plan(), "nl", pupils=None)
-    assert "Budget 2026/27: nog niet te berekenen.\nGepland: € 30.000" in plain
+    assert "Budget 2026/27: nog niet te berekenen.\nGepland: €\u00a030.000" in plain
     assert "de schoolleider stelt het in met /leerlingen" in plain and "tarief van 2022/23" in plain
     assert "the school leader sets it with /pupils" in _text(_plan(), "en", pupils=None)
     plain = _text(_plan(), "nl", year="2017/18")
@@ -106,7 +106,7 @@ def test_budget_line_alone():
     """The budget as one valid message, for while the leader edits."""
     plan = _plan()
     line = render_budget_line(budget(plan, 212, "2022/23", {}), "nl")
-    assert _valid(line) == "💶 Budget 2022/23: 212 leerlingen × € 260,76 per leerling = € 55.281,12\nGepland: € 30.000 · nog te besteden: € 25.281,12"
+    assert _valid(line) == "💶 Budget 2022/23: 212 leerlingen × €\u00a0260,76 per leerling = €\u00a055.281,12\nGepland: €\u00a030.000 · nog te besteden: €\u00a025.281,12"
 
 
 def test_vote_counts_only_when_released():
@@ -133,7 +133,7 @@ def test_states(state, vote, expected, absent):
 def test_empty_plan():
     """No measures yet: said so, and the budget still shows."""
     plain = _text(Plan(), "nl")
-    assert "Nog geen maatregelen." in plain and "Gepland: € 0 · nog te besteden: € 55.281,12" in plain
+    assert "Nog geen maatregelen." in plain and "Gepland: €\u00a00 · nog te besteden: €\u00a055.281,12" in plain
 
 
 def test_user_text_is_escaped_and_isolated():
@@ -162,8 +162,8 @@ def test_long_plan_is_split_between_measures():
         assert seen == list(range(1, 11))
         for n in range(1, 11):
             holder = next(plain for plain in plains if f"{n}. Maatregel {n} " in plain)
-            assert (f"€ {n}.000" if language == "nl" else f"€{n},000") in holder
-        assert "€ 55.000" in plains[-1] or "€55,000" in plains[-1]
+            assert (f"€\u00a0{n}.000" if language == "nl" else f"€{n},000") in holder
+        assert "€\u00a055.000" in plains[-1] or "€55,000" in plains[-1]
 
 
 def test_enormous_fields_are_cut_and_still_fit():

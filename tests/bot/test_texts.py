@@ -6,15 +6,37 @@ import pytest
 
 from bot.callbacks import decode, encode
 from bot.commands import COMMANDS, menu
-from bot.i18n import Markup, catalogue, language_of, placeholders, t
+from bot.i18n import Markup, catalogue, forms, language_of, placeholders, plural_forms, t
 
 
 def test_catalogues_have_the_same_keys_and_placeholders():
-    """Every Dutch text has an English twin with the same {placeholders}."""
+    """Every Dutch text has an English twin with the same {placeholders}; a counting text has, in each
+    language, exactly the forms CLDR's plural rules of that language need, counted by the same placeholder,
+    and every form has the same {placeholders}."""
     nl, en = catalogue("nl"), catalogue("en")
     assert set(nl) == set(en)
     for key in nl:
-        assert placeholders(nl[key]) == placeholders(en[key]), key
+        texts = {"nl": nl[key], "en": en[key]}
+        assert len({isinstance(text, dict) for text in texts.values()}) == 1, f"{key}: plural in one language only"
+        expected = {frozenset(placeholders(form)) for text in texts.values() for form in forms(text)}
+        assert len(expected) == 1, f"{key}: the forms differ in their placeholders"
+        for language, text in texts.items():
+            if isinstance(text, dict):
+                assert set(text) - {"n"} == plural_forms(language), f"{language} {key}: forms {sorted(text)}"
+                assert text["n"] == nl[key]["n"] and text["n"] in next(iter(expected)), f"{key}: counted by {text['n']!r}"
+
+
+@pytest.mark.parametrize(
+    "language,count,expected",
+    [
+        ("nl", 1, "Er deed pas 1 collega mee aan de check-in."), ("nl", 0, "Er deden pas 0 collega's mee aan de check-in."),
+        ("nl", 2, "Er deden pas 2 collega's mee aan de check-in."), ("en", 1, "Only 1 colleague has taken part in the check-in."),
+        ("en", 3, "Only 3 colleagues have taken part in the check-in."),
+    ],
+)
+def test_counting_texts_take_the_plural_form_of_their_number(language, count, expected):
+    """A counting text takes the form CLDR's plural rule gives its number: 1 collega, 0 or 2 collega's."""
+    assert t(language, "next_too_few_analysis", done=count, needed=5).startswith(expected)
 
 
 def test_values_are_escaped_but_markup_is_not():
