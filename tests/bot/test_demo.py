@@ -70,7 +70,7 @@ def test_each_measure_in_the_demos_plan_has_its_own_fields(demo):
     (result, _), _, _ = demo
     plan = [e for e in _entries(result.files, "schoolleider") if "Plan van aanpak werkdruk" in e][-1]  # as adopted
     blocks = re.findall(r"^\d+\. (.+)\n(?:Pakt aan: .+\n)?Doel: (.+)\nGewenst resultaat: (.+)\nActiviteiten: (.+)\n"
-                        r"Wie: (.+)\nGeschatte kosten: € ([\d.]+)", plan, re.M)
+                        r"Wie: (.+)\nGeschatte kosten: €\s([\d.]+)", plan, re.M)
     assert sorted(title for title, *_ in blocks) == sorted(PLAN_FIELDS)
     for title, goal, result_, activities, who, cost in blocks:
         assert [goal, result_, activities, who, cost.replace(".", "")] == PLAN_FIELDS[title], title
