@@ -71,8 +71,9 @@ def _row(number: int, item: PlanItem, language: str, sources: dict[str, str] | N
     labels = [printable(label) for label in source_labels(item, language, sources)]
     if labels:
         measure += f"\n{_text(language, 'plan_label_sources')}: {', '.join(labels)}"
-    fields = [printable(clip(getattr(item, name))) or missing for name in TEXT_FIELDS]
-    cost = missing if item.cost is None else format_euros(item.cost, language)
+    proposed = lambda name: f" ({_text(language, 'plan_label_proposed')})" if name in item.proposed else ""  # noqa: E731
+    fields = [(printable(clip(getattr(item, name))) or missing) + proposed(name) for name in TEXT_FIELDS]
+    cost = (missing if item.cost is None else format_euros(item.cost, language)) + proposed("cost")
     return (measure, *fields, cost)
 
 

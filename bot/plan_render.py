@@ -66,8 +66,10 @@ def format_date(iso: str | None, language: str) -> str:
 
 
 # --- budget, vote and PMR: shared with the PDF --------------------------------------------------------
-def budget_lines(budget: Budget, language: str) -> list[Line]:
-    """The budget sentences: the sum, the over-budget warning, notes on a missing or older rate or pupils."""
+def budget_lines(budget: Budget, language: str, leader_notes: bool = False) -> list[Line]:
+    """The budget sentences: the sum, the over-budget warning, and which rate was used. What the operator or
+    the leader should do about a missing rate or pupil count is said only with ``leader_notes`` (the
+    leader's own chat), never in what the team, the group or the PMR reads."""
     language = _lang(language)
     euros = lambda amount: format_euros(amount, language)  # noqa: E731
     lines: list[Line] = []
@@ -82,12 +84,14 @@ def budget_lines(budget: Budget, language: str) -> list[Line]:
                                           funds=euros(budget.funds))))
     else:
         lines.append((ICON_BUDGET, t(language, "plan_budget_unknown", year=budget.year, planned=euros(budget.planned))))
-        if budget.per_pupil is None:
+        if budget.per_pupil is None and leader_notes:
             lines.append((ICON_INFO, t(language, "plan_budget_no_rate", year=budget.year)))
-        if not budget.pupils:
+        if not budget.pupils and leader_notes:
             lines.append((ICON_INFO, t(language, "plan_budget_no_pupils")))
     if budget.per_pupil is not None and budget.rate_year != budget.year:
         lines.append((ICON_INFO, t(language, "plan_budget_old_rate", rate_year=budget.rate_year, year=budget.year)))
+        if leader_notes:
+            lines.append((ICON_INFO, t(language, "plan_budget_set_rate", year=budget.year)))
     return lines
 
 
@@ -137,9 +141,9 @@ def _with_icon(line: Line) -> str:
     return f"{icon} {text}"
 
 
-def render_budget_line(budget: Budget, language: str) -> Markup:
+def render_budget_line(budget: Budget, language: str, leader_notes: bool = False) -> Markup:
     """The budget as one Telegram HTML text (several lines), e.g. while the leader edits the plan."""
-    return Markup("\n".join(_with_icon(line) for line in budget_lines(budget, language)))
+    return Markup("\n".join(_with_icon(line) for line in budget_lines(budget, language, leader_notes)))
 
 
 def _item_lines(number: int, item: PlanItem, language: str, sources: dict[str, str] | None) -> list[str]:
@@ -149,10 +153,12 @@ def _item_lines(number: int, item: PlanItem, language: str, sources: dict[str, s
     labels = source_labels(item, language, sources)
     if labels:
         lines.append(field("sources", Markup(", ".join(escape(user_text(label)) for label in labels))))
+    proposed = lambda name: Markup(" " + t(language, "plan_proposed")) if name in item.proposed else ""  # noqa: E731
     for name in TEXT_FIELDS:
         value = getattr(item, name)
-        lines.append(field(name, user_text(clip(value)) if value else missing))
-    lines.append(field("cost", missing if item.cost is None else format_euros(item.cost, language)))
+        lines.append(Markup(field(name, user_text(clip(value)) if value else missing) + proposed(name)))
+    cost = missing if item.cost is None else format_euros(item.cost, language)
+    lines.append(Markup(field("cost", cost) + proposed("cost")))
     return lines
 
 
@@ -166,7 +172,7 @@ def _item_pieces(number: int, item: PlanItem, language: str, sources: dict[str, 
 
 
 def render_plan(plan: Plan, budget: Budget, team_name: str, language: str, sources: dict[str, str] | None = None,
-                vote_released: bool = True) -> list[Markup]:
+                vote_released: bool = True, leader_notes: bool = False) -> list[Markup]:
     """The plan as Telegram HTML messages of at most 4096 UTF-16 units each (split between measures)."""
     language = _lang(language)
     pieces: list[tuple[str, str]] = [("", f"{ICON_TITLE} " + t(language, "plan_title", team=user_text(clip(team_name, 200)),
@@ -175,7 +181,7 @@ def render_plan(plan: Plan, budget: Budget, team_name: str, language: str, sourc
         pieces.append(("\n\n", t(language, "plan_no_items")))
     for number, item in enumerate(plan.items, start=1):
         pieces += _item_pieces(number, item, language, sources)
-    pieces.append(("\n\n", render_budget_line(budget, language)))
+    pieces.append(("\n\n", render_budget_line(budget, language, leader_notes)))
     status = vote_lines(plan, language, vote_released)
     pmr = pmr_line(plan, language)
     if pmr is not None:

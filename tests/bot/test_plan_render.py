@@ -35,7 +35,7 @@ def _plan(state: str = "pmr_instemming", vote: PlanVote | None = PlanVote(6, 1, 
     return Plan(items, state, vote, pmr_date)
 
 
-def _text(plan: Plan, language: str, pupils: int | None = 212, year: str = "2026/27", rates: dict | None = None, **kwargs) -> str:
+def _text(plan: Plan, language: str, pupils: int | None = 212, year: str = "2023/24", rates: dict | None = None, **kwargs) -> str:
     messages = render_plan(plan, budget(plan, pupils, year, rates or {}), "De Klimop", language, _labels(language), **kwargs)
     return "\n\n".join(_valid(message) for message in messages)
 
@@ -53,14 +53,15 @@ def test_euros_and_dates():
 def test_dutch_plan_shows_every_field_the_budget_vote_and_pmr():
     """The work-plan format per measure, the sum of the funds against the costs, the vote and the PMR."""
     plain = _text(_plan(), "nl")
-    assert plain.startswith("📋 Plan van aanpak werkdruk · De Klimop\nSchooljaar 2026/27")
+    assert plain.startswith("📋 Plan van aanpak werkdruk · De Klimop\nSchooljaar 2023/24")
     assert "1. Onderwijsassistent groep 3-4\nPakt aan: administratie en registratie, leerlingenzorg en passend onderwijs\n" in plain
     assert "Doel: Minder werkdruk door zorg\nGewenst resultaat: Leerkrachten hebben tijd\n" in plain
     assert "Activiteiten: Assistent 2 dagen per week\nWie: Directie en IB\nGeschatte kosten: € 30.000" in plain
     assert "2. Conciërge\nPakt aan: onbekend\nDoel: Minder klusjes\nGewenst resultaat: nog invullen\nActiviteiten: nog invullen\n" in plain
     assert "Wie: Bestuur\nGeschatte kosten: nog invullen" in plain
-    assert "💶 Budget 2026/27: 212 leerlingen × € 260,76 per leerling = € 55.281,12\nGepland: € 30.000 · nog te besteden: € 25.281,12" in plain
-    assert "tarief van 2022/23; stel het tarief voor 2026/27 in (config.toml, onder [funds])" in plain
+    assert "💶 Budget 2023/24: 212 leerlingen × € 260,76 per leerling = € 55.281,12\nGepland: € 30.000 · nog te besteden: € 25.281,12" in plain
+    assert "ℹ️ Gerekend met het bedrag per leerling van 2022/23: het bedrag voor 2023/24 is hier nog niet bekend." in plain
+    assert "config.toml" not in plain  # an operator's note is not for the team
     assert "⚠️" not in plain
     assert "🗳 Stemming van het team: voor 6 · tegen 1 · onthouding 1 van 8 leden" in plain
     assert "✅ Aangenomen: meer dan de helft van de 8 leden stemde voor." in plain
@@ -70,12 +71,12 @@ def test_dutch_plan_shows_every_field_the_budget_vote_and_pmr():
 def test_english_plan():
     """The same plan in English."""
     plain = _text(_plan(), "en")
-    assert plain.startswith("📋 Workload action plan · De Klimop\nSchool year 2026/27")
+    assert plain.startswith("📋 Workload action plan · De Klimop\nSchool year 2023/24")
     assert "Addresses: administration and record keeping, pupil care and inclusive education" in plain
     assert "Goal: Minder werkdruk door zorg" in plain and "Estimated cost: €30,000" in plain
     assert "Desired result: to be filled in" in plain
-    assert "Budget 2026/27: 212 pupils × €260.76 per pupil = €55,281.12\nPlanned: €30,000 · left to spend: €25,281.12" in plain
-    assert "rate of 2022/23; set the rate for 2026/27" in plain
+    assert "Budget 2023/24: 212 pupils × €260.76 per pupil = €55,281.12\nPlanned: €30,000 · left to spend: €25,281.12" in plain
+    assert "amount per pupil of 2022/23: the amount for 2023/24 is not known here yet" in plain and "config.toml" not in plain
     assert "in favour 6 · against 1 · abstained 1 of 8 members" in plain
     assert "Adopted: more than half of the 8 members voted in favour." in plain
     assert "PMR: consented on 12 March 2027." in plain
@@ -87,19 +88,24 @@ def test_english_plan():
 ])
 def test_over_budget_warning_with_the_difference(language, expected):
     """A plan costing more than pupils x the rate gets a clear warning with the amount; the year's own rate, no note."""
-    plain = _text(_plan(), language, pupils=100, rates={"2026/27": 250})
+    plain = _text(_plan(), language, pupils=100, rates={"2023/24": 250})
     assert expected in plain
     assert "2022/23" not in plain and "nog te besteden" not in plain and "left to spend" not in plain
 
 
 def test_unknown_pupils_and_unknown_rate():
-    """Without pupils the leader is pointed to /leerlingen (/pupils); without any rate to the configuration."""
-    plain = _text(_plan(), "nl", pupils=None)
-    assert "Budget 2026/27: nog niet te berekenen.\nGepland: € 30.000" in plain
-    assert "de schoolleider stelt het in met /leerlingen" in plain and "tarief van 2022/23" in plain
-    assert "the school leader sets it with /pupils" in _text(_plan(), "en", pupils=None)
-    plain = _text(_plan(), "nl", year="2017/18")
+    """In the leader's own view: without pupils the leader is pointed to /leerlingen (/pupils), without any
+    rate or with an older one to the configuration; the team's view names the rate used and nothing to do."""
+    plain = _text(_plan(), "nl", pupils=None, leader_notes=True)
+    assert "Budget 2023/24: nog niet te berekenen.\nGepland: € 30.000" in plain
+    assert "de schoolleider stelt het in met /leerlingen" in plain and "bedrag per leerling van 2022/23" in plain
+    assert "Alleen voor jou: stel het bedrag per leerling voor 2023/24 in (config.toml, onder [funds])" in plain
+    assert "the school leader sets it with /pupils" in _text(_plan(), "en", pupils=None, leader_notes=True)
+    plain = _text(_plan(), "nl", year="2017/18", leader_notes=True)
     assert "geen bedrag per leerling bekend voor 2017/18" in plain and "/leerlingen" not in plain
+    team = _text(_plan(), "nl", pupils=None) + _text(_plan(), "nl", year="2017/18") + _text(_plan(), "en", pupils=None)
+    assert "Budget 2023/24: nog niet te berekenen." in team
+    assert "config.toml" not in team and "/leerlingen" not in team and "/pupils" not in team
 
 
 def test_budget_line_alone():
