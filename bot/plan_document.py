@@ -19,6 +19,7 @@ import matplotlib
 from fpdf import FPDF
 
 from bot.i18n import Markup, t
+from bot.plan_capacity import item_capacity
 from bot.plan_render import (ICON_WARNING, TEXT_FIELDS, _lang, budget_lines, clip, format_date, format_euros, pmr_line,
                              source_labels, vote_lines)
 from flows.plan import Budget, Plan, PlanItem
@@ -65,7 +66,7 @@ def _text(language: str, key: str, **values: object) -> str:
     return plain(t(language, key, **values))
 
 
-def _row(number: int, item: PlanItem, language: str, sources: dict[str, str] | None) -> tuple[str, ...]:
+def _row(number: int, item: PlanItem, language: str, sources: dict[str, str] | None, budget: Budget) -> tuple[str, ...]:
     missing = _text(language, "plan_label_missing")
     measure = f"{number}. {printable(clip(item.title)) or missing}"
     labels = [printable(label) for label in source_labels(item, language, sources)]
@@ -74,7 +75,8 @@ def _row(number: int, item: PlanItem, language: str, sources: dict[str, str] | N
     proposed = lambda name: f" ({_text(language, 'plan_label_proposed')})" if name in item.proposed else ""  # noqa: E731
     fields = [(printable(clip(getattr(item, name))) or missing) + proposed(name) for name in TEXT_FIELDS]
     cost = (missing if item.cost is None else format_euros(item.cost, language)) + proposed("cost")
-    return (measure, *fields, cost)
+    people = item_capacity(item, budget, language)
+    return (measure, *fields, cost + (f"\n{plain(people)}" if people else ""))
 
 
 def plan_layout(plan: Plan, budget: Budget, team_name: str, language: str, sources: dict[str, str] | None = None,
@@ -92,7 +94,7 @@ def plan_layout(plan: Plan, budget: Budget, team_name: str, language: str, sourc
         intro=_text(language, "plan_pdf_intro"),
         measures_heading=_text(language, "plan_pdf_measures"),
         header=tuple(_text(language, f"plan_label_{name}") for name in COLUMNS),
-        rows=tuple(_row(number, item, language, sources) for number, item in enumerate(plan.items, start=1)),
+        rows=tuple(_row(number, item, language, sources, budget) for number, item in enumerate(plan.items, start=1)),
         no_items=None if plan.items else _text(language, "plan_no_items"),
         budget_heading=_text(language, "plan_pdf_budget"),
         budget=tuple(plain(text) for icon, text in lines if icon != ICON_WARNING),

@@ -19,7 +19,7 @@ from flows.team import Team
 
 def plan_budget(svc: Services, team: Team, plan: Plan) -> Budget:
     """The plan's budget for the current school year."""
-    return budget(plan, team.pupils, school_year(dt.date.fromtimestamp(svc.now())), svc.config.funds)
+    return budget(plan, team.pupils, school_year(dt.date.fromtimestamp(svc.now())), svc.config.funds, svc.config.staff_costs)
 
 
 def source_labels(svc: Services, team: Team, language: str) -> dict[str, str]:

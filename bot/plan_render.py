@@ -15,6 +15,7 @@ import datetime as dt
 from decimal import ROUND_HALF_UP, Decimal
 
 from bot.i18n import _MONTHS, DEFAULT_LANGUAGE, LANGUAGES, Markup, escape, t
+from bot.plan_capacity import budget_capacity, item_capacity, missing_costs_note
 from bot.summary_render import MESSAGE_LIMIT, pack, user_text, visible_length
 from flows.plan import Budget, Plan, PlanItem, adopted, majority_in_favour
 
@@ -22,7 +23,7 @@ MAX_SHOWN = 1000  # characters of one user-typed field (the bot accepts 300; old
 MAX_LABEL = 100  # characters of one source label
 MAX_LABELS = 20  # sources named per measure
 TEXT_FIELDS = ("goal", "result", "activities", "who")
-ICON_TITLE, ICON_BUDGET, ICON_WARNING, ICON_INFO = "📋", "💶", "⚠️", "ℹ️"
+ICON_TITLE, ICON_BUDGET, ICON_WARNING, ICON_INFO, ICON_PEOPLE = "📋", "💶", "⚠️", "ℹ️", "👥"
 ICON_DRAFT, ICON_VOTE, ICON_YES, ICON_NO, ICON_PMR = "📝", "🗳", "✅", "❌", "🤝"
 
 Line = tuple[str, Markup]  # (icon, sentence): the icon is left out in the PDF
@@ -79,6 +80,9 @@ def budget_lines(budget: Budget, language: str, leader_notes: bool = False) -> l
         if not budget.over:
             sum_line = Markup(sum_line + " · " + t(language, "plan_budget_left", left=euros(budget.left)))
         lines.append((ICON_BUDGET, sum_line))
+        people = budget_capacity(budget, euros(budget.funds), language)
+        if people is not None:
+            lines.append((ICON_PEOPLE, people))
         if budget.over:
             lines.append((ICON_WARNING, t(language, "plan_budget_over", over=euros(-budget.left), planned=euros(budget.planned),
                                           funds=euros(budget.funds))))
@@ -92,6 +96,9 @@ def budget_lines(budget: Budget, language: str, leader_notes: bool = False) -> l
         lines.append((ICON_INFO, t(language, "plan_budget_old_rate", rate_year=budget.rate_year, year=budget.year)))
         if leader_notes:
             lines.append((ICON_INFO, t(language, "plan_budget_set_rate", year=budget.year)))
+    note = missing_costs_note(budget, language) if leader_notes else None
+    if note is not None:
+        lines.append((ICON_INFO, note))
     return lines
 
 
@@ -146,7 +153,7 @@ def render_budget_line(budget: Budget, language: str, leader_notes: bool = False
     return Markup("\n".join(_with_icon(line) for line in budget_lines(budget, language, leader_notes)))
 
 
-def _item_lines(number: int, item: PlanItem, language: str, sources: dict[str, str] | None) -> list[str]:
+def _item_lines(number: int, item: PlanItem, language: str, sources: dict[str, str] | None, budget: Budget | None = None) -> list[str]:
     missing = t(language, "plan_missing")
     field = lambda name, value: t(language, "plan_field", label=t(language, f"plan_label_{name}"), value=value)  # noqa: E731
     lines = [t(language, "plan_item_title", number=number, title=user_text(clip(item.title)) if item.title else missing)]
@@ -158,13 +165,14 @@ def _item_lines(number: int, item: PlanItem, language: str, sources: dict[str, s
         value = getattr(item, name)
         lines.append(Markup(field(name, user_text(clip(value)) if value else missing) + proposed(name)))
     cost = missing if item.cost is None else format_euros(item.cost, language)
-    lines.append(Markup(field("cost", cost) + proposed("cost")))
+    people = item_capacity(item, budget, language) if budget is not None else None
+    lines.append(Markup(field("cost", cost) + proposed("cost") + (Markup(" · ") + people if people else "")))
     return lines
 
 
-def _item_pieces(number: int, item: PlanItem, language: str, sources: dict[str, str] | None) -> list[tuple[str, str]]:
+def _item_pieces(number: int, item: PlanItem, language: str, sources: dict[str, str] | None, budget: Budget) -> list[tuple[str, str]]:
     """One piece per measure; line by line when a measure does not fit in one message on its own."""
-    lines = _item_lines(number, item, language, sources)
+    lines = _item_lines(number, item, language, sources, budget)
     whole = "\n".join(lines)
     if visible_length(whole) <= MESSAGE_LIMIT:
         return [("\n\n", whole)]
@@ -180,7 +188,7 @@ def render_plan(plan: Plan, budget: Budget, team_name: str, language: str, sourc
     if not plan.items:
         pieces.append(("\n\n", t(language, "plan_no_items")))
     for number, item in enumerate(plan.items, start=1):
-        pieces += _item_pieces(number, item, language, sources)
+        pieces += _item_pieces(number, item, language, sources, budget)
     pieces.append(("\n\n", render_budget_line(budget, language, leader_notes)))
     status = vote_lines(plan, language, vote_released)
     pmr = pmr_line(plan, language)

@@ -15,6 +15,7 @@ from dataclasses import asdict, dataclass, field
 
 from transitions import EventData, Machine
 
+from flows.capacity import Role, role_of, roles
 from flows.catalogue import load
 from flows.machines import fire
 
@@ -195,6 +196,12 @@ class Budget:
     pupils: int | None
     funds: float | None
     planned: int
+    staff: tuple[Role, ...] = ()  # roles with their employer cost per fte, for the budget in people
+    measure_roles: tuple[str, ...] = ()  # the roles the plan's personnel measures pay for
+
+    def role(self, key: str | None) -> Role | None:
+        """A role of :attr:`staff` by key."""
+        return next((role for role in self.staff if role.key == key), None)
 
     @property
     def over(self) -> bool:
@@ -207,11 +214,14 @@ class Budget:
         return None if self.funds is None else self.funds - self.planned
 
 
-def budget(plan: Plan, pupils: int | None, year: str, configured: dict[str, float]) -> Budget:
-    """Pupils x the funds per pupil for the school year, against the planned costs."""
+def budget(plan: Plan, pupils: int | None, year: str, configured: dict[str, float], staff_costs: dict[str, float] | None = None) -> Budget:
+    """Pupils x the funds per pupil for the school year, against the planned costs, with the roles' costs
+    (shipped or ``staff_costs`` from the configuration) to say what the money means in people."""
     rate = rate_for(year, configured)
     funds = round(pupils * rate[1], 2) if rate and pupils else None
-    return Budget(year, rate[0] if rate else None, rate[1] if rate else None, pupils, funds, plan.total_cost)
+    needed = tuple(dict.fromkeys(role for role in (role_of(item.measure) for item in plan.items) if role))
+    return Budget(year, rate[0] if rate else None, rate[1] if rate else None, pupils, funds, plan.total_cost,
+                  roles(staff_costs), needed)
 
 
 def parse_cost(text: str) -> int | None:

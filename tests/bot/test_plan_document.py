@@ -195,3 +195,13 @@ def test_layout(language):
     empty = plan_layout(Plan(), budget(Plan(), 212, "2023/24", {}), "De Klimop", language, generated_on=DAY)
     assert empty.rows == () and empty.no_items in ("Nog geen maatregelen.", "No measures yet.")
     assert _text(plan_pdf(Plan(), budget(Plan(), None, "2023/24", {}), "X", language, generated_on=DAY, compress=False))
+
+
+def test_the_document_shows_the_budget_in_people():
+    """The PDF carries the budget in people and, in the cost column, what a personnel measure buys."""
+    plan = Plan([PlanItem("Onderwijsassistent", [], "g", "r", "a", "w", 30000, measure="onderwijsassistent")])
+    data = plan_pdf(plan, budget(plan, 212, "2022/23", {}, {"onderwijsassistent": 60000, "vakleerkracht": 110000}),
+                    "De Klimop", "nl", generated_on=DAY, compress=False)
+    text = _text(data)
+    assert "In mensen: € 55.281,12 is ongeveer 0,9 fte onderwijsassistent, of 2,5 dagen per week een vakleerkracht." in text
+    assert "ongeveer 2,5 dagen per week een" in text and "config.toml" not in text

@@ -191,3 +191,45 @@ def test_plan_texts_share_keys_prefix_and_placeholders():
     assert set(nl) == set(en) and all(key.startswith("plan_") for key in nl)
     for key in nl:
         assert placeholders(nl[key]) == placeholders(en[key]), key
+
+
+def _people_plan() -> Plan:
+    return Plan([PlanItem("Onderwijsassistent groep 3-4", [], "g", "r", "a", "w", 30000, measure="onderwijsassistent"),
+                 PlanItem("Conciërge", [], "g", "r", "a", "w", 22000, measure="concierge"),
+                 PlanItem("Vaste mailmomenten", [], "g", "r", "a", "w", 1500)])
+
+
+def _people(language: str, costs: dict, **kwargs) -> str:
+    plan = _people_plan()
+    messages = render_plan(plan, budget(plan, 212, "2022/23", {}, costs), "De Klimop", language, **kwargs)
+    return "\n\n".join(_valid(message) for message in messages)
+
+
+def test_the_budget_and_each_personnel_measure_in_people():
+    """With employer costs per fte the budget reads as fte or days a week of the roles schools chose most,
+    and a personnel measure's cost as what it buys of its own role; other measures get no such line."""
+    costs = {"onderwijsassistent": 60000, "vakleerkracht": 110000, "concierge": 44000}
+    plain = _people("nl", costs)
+    assert "👥 In mensen: € 55.281,12 is ongeveer 0,9 fte onderwijsassistent, of 2,5 dagen per week een vakleerkracht." in plain
+    assert "Geschatte kosten: € 30.000 · ongeveer 2,5 dagen per week een onderwijsassistent" in plain
+    assert "Geschatte kosten: € 22.000 · ongeveer 2,5 dagen per week een conciërge" in plain
+    assert "Geschatte kosten: € 1.500\n" in plain
+    english = _people("en", costs)
+    assert "👥 In people: €55,281.12 is about 0.9 fte teaching assistant, or subject teacher for 2.5 days a week." in english
+    assert "Estimated cost: €30,000 · about teaching assistant for 2.5 days a week" in english
+
+
+def test_a_role_without_a_cost_figure():
+    """A role without a figure is not expressed in people; only the leader's own view names it and says where
+    to set it; without any figure the budget gets no people line at all."""
+    costs = {"onderwijsassistent": 60000}
+    team = _people("nl", costs)
+    assert "ongeveer 0,9 fte onderwijsassistent." in team and "2. Conciërge" in team
+    assert "Geschatte kosten: € 22.000\n" in team and "config.toml" not in team
+    leader = _people("nl", costs, leader_notes=True)
+    assert "Alleen voor jou: om dit in mensen te tonen zijn de werkgeverskosten per fte nodig van: conciërge." in leader
+    assert "[staff_costs]" in leader
+    nothing = _people("nl", {}, leader_notes=True)
+    assert "In mensen" not in nothing and "ongeveer" not in nothing
+    assert "nodig van: onderwijsassistent, conciërge." in nothing
+    assert "Only for you: to show this in people the yearly employer cost per fte is needed for: teaching assistant, janitor." in _people("en", {}, leader_notes=True)
