@@ -16,6 +16,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from bot.i18n import _MONTHS, DEFAULT_LANGUAGE, LANGUAGES, Markup, escape, t
 from bot.plan_capacity import budget_capacity, item_capacity, missing_costs_note
+from bot.plan_sector import render_sector
 from bot.summary_render import MESSAGE_LIMIT, pack, user_text, visible_length
 from flows.plan import Budget, Plan, PlanItem, adopted, majority_in_favour
 
@@ -190,6 +191,9 @@ def render_plan(plan: Plan, budget: Budget, team_name: str, language: str, sourc
     for number, item in enumerate(plan.items, start=1):
         pieces += _item_pieces(number, item, language, sources, budget)
     pieces.append(("\n\n", render_budget_line(budget, language, leader_notes)))
+    sector = render_sector(plan, language)
+    if sector is not None:
+        pieces.append(("\n\n", sector))
     status = vote_lines(plan, language, vote_released)
     pmr = pmr_line(plan, language)
     if pmr is not None:

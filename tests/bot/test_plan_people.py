@@ -1,6 +1,6 @@
 """The budget in people through the sandbox: with employer costs per fte configured, the leader and the team
-read what the budget and each personnel measure mean in capacity; a role without a figure is named only to
-the leader."""
+read what the budget and each personnel measure mean in capacity (and how the plan splits beside other
+schools); a role without a figure is named only to the leader."""
 
 from __future__ import annotations
 
@@ -37,3 +37,7 @@ async def test_budget_and_measures_in_people_and_a_role_without_a_figure(sandbox
     group_plan = "\n".join(m.text for m in sandbox.sent_messages(group.id) if m.call_index >= mark)
     assert "👥 In mensen: " in group_plan and "ongeveer 2,5 dagen per week een onderwijsassistent" in group_plan
     assert "Alleen voor jou" not in group_plan and "staff_costs" not in group_plan
+    # ... and the team's split beside other schools (AVS poll 2019): 30000, 22000 and 28000 of 80000.
+    assert "📊 Jullie verdeling naast die van andere scholen" in group_plan
+    assert "onderwijsassistent: jullie 38% · scholen 28%" in group_plan and "conciërge: jullie 28% · scholen 6%" in group_plan
+    assert "extra vakleerkracht: jullie 35% · scholen 17%" in group_plan
