@@ -10,7 +10,7 @@ import re
 from bot.plan_render import format_euros
 from flows.plan import rate_for, school_year
 from tests.bot.inspect_store import assert_nothing_links
-from bot.sandbox.actors import check_in, fill_item, form_team, leader_moves_on, open_vote, press, propose, round_url, say, start_cycle, vote
+from bot.sandbox.actors import check_in, confirm_measures, fill_item, form_team, leader_moves_on, open_vote, press, propose, round_url, say, start_cycle, vote
 
 KEEP = ["administratie en registratie"]
 # nea_hard, nea_much, nea_fast, administratie, influence, free_cause, free_help
@@ -67,11 +67,8 @@ async def test_all_four_phases_and_a_pulse(sandbox, running_bot, caplog):
     assert "onderwijsassistent" in overview.text and "Vaste mailmomenten voor ouders" in overview.text
     # The catalogue measure comes filled in: the leader types only its cost and confirms it.
     assert "(voorstel)" in "\n".join(m.text for m in sandbox.sent_messages(leader.id)[-3:])
-    item = await press(sandbox, leader, overview.message, "v1:plan_item:")
-    await press(sandbox, leader, item, next(b["callback_data"] for row in item["reply_markup"]["inline_keyboard"] for b in row if b["text"] == "Kosten"))
-    saved = await say(sandbox, leader, "70000", contains="Opgeslagen")
-    confirmed = await press(sandbox, leader, saved.message, "v1:plan_ok:")
-    assert "Maatregel 1 is bevestigd" in confirmed["text"]
+    confirmed = await confirm_measures(sandbox, leader, overview, costs={1: "70000"})
+    assert "Maatregel 1 is bevestigd" in confirmed["text"] and "rest van het plan" in confirmed["text"]
     overview = await say(sandbox, leader, "/plan", contains="Tik op ✏️")
     mark = sandbox.mark()
     await fill_item(sandbox, leader, overview.message, 2, ["Rust na schooltijd", "Geen ouderberichten na 17 uur", "Afspraken in de nieuwsbrief", "Teamleider", "€ 10.000"])
