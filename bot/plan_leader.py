@@ -271,7 +271,7 @@ async def text_typed(update: Update, context: ContextTypes.DEFAULT_TYPE, kind: s
     parts = kind.split(":")
     numbers = [int(part) for part in parts[1:] if part.lstrip("-").isdigit()]
     item = plan.find(numbers[0], numbers[-1]) if len(numbers) >= 2 else None
-    if item is None or (parts[0] == "plan_field" and len(numbers) != 3):
+    if item is None or (parts[0] == "plan_field" and (len(numbers) != 3 or not 0 <= numbers[1] < len(FIELDS))):
         svc.storage.awaiting.clear(user_id)
         await reply(update, t(language, "planui_see_plan"), overview_keyboard(cycle, plan, language))
         return
@@ -286,7 +286,7 @@ async def text_typed(update: Update, context: ContextTypes.DEFAULT_TYPE, kind: s
         svc.storage.awaiting.clear(user_id)
         await reply(update, *_item_view(cycle, plan, index, language, heading=t(language, "planui_renamed")))
         return
-    name = FIELDS[numbers[1]] if 0 <= numbers[1] < len(FIELDS) else FIELDS[0]
+    name = FIELDS[numbers[1]]
     value = parse_cost(text) if name == "cost" else clean_field(text)
     if value is None:
         await reply(update, t(language, "planui_bad_cost" if name == "cost" else "planui_too_long"))
