@@ -196,7 +196,8 @@ BUTTONS = {
     "share": summaries.share_button,
     **{action: cycle_leader.proposals_button for action in ("merge", "merge_a", "merge_b", "vote_open")},
     **{action: plan_leader.plan_button for action in (
-        "plan_item", "plan_field", "plan_add", "plan_del", "plan_back", "plan_revise", "plan_submit", "plan_doc", "pmr", "pmr_today",
+        "plan_item", "plan_field", "plan_add", "plan_del", "plan_back", "plan_revise", "plan_submit", "plan_doc", "plan_ok", "plan_rename",
+        "pmr", "pmr_today",
     )},
     "pulse": pulse.pulse_button,
     **{action: schedule.schedule_button for action in schedule.BUTTONS},

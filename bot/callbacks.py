@@ -24,7 +24,7 @@ ACTIONS = frozenset(
         "open_round", "ans", "skip", "back", "chg", "send", "prop_cat", "prop_src", "prop_more",
         "vote", "vote_reset", "vote_send",
         # the plan (leader) and the vote on it (member), pulses (leader)
-        "plan_item", "plan_field", "plan_add", "plan_del", "plan_back", "plan_revise", "plan_submit", "plan_doc",
+        "plan_item", "plan_field", "plan_add", "plan_del", "plan_back", "plan_revise", "plan_submit", "plan_doc", "plan_ok", "plan_rename",
         "pmr", "pmr_today", "pv", "pv_send", "pv_back", "pulse", "as_team",
         # the school year's schedule (leader)
         "sch_date", "sch_show", "sch_ok", "sch_stop",

@@ -14,6 +14,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from flows.capacity import role_keys
+
 TOKEN_ENV = "WERKDRUK_BOT_TOKEN"
 WEBHOOK_SECRET_ENV = "WERKDRUK_BOT_WEBHOOK_SECRET"
 LANGUAGES = ("nl", "en")
@@ -70,6 +72,7 @@ class Config:
     privacy: PrivacyConfig = field(default_factory=PrivacyConfig)
     log_level: str = "INFO"
     funds: dict[str, float] = field(default_factory=dict)  # workload funds per pupil, by school year
+    staff_costs: dict[str, float] = field(default_factory=dict)  # yearly employer cost per fte, by role
     messages_per_second: float = 25.0  # the outbox's pace for bulk sends (Telegram allows about 30)
 
     @property
@@ -94,6 +97,7 @@ _KNOWN = {
     "general": {"timezone", "language", "log_level"},
     "privacy": {"min_group_size", "min_group_size_free_text", "retention_days"},
     "funds": None,  # keys are school years, checked in _parse_funds
+    "staff_costs": None,  # keys are roles, checked in _parse_staff_costs
 }
 
 
@@ -165,6 +169,7 @@ def parse_config(raw: dict[str, Any], env: dict[str, str], base_dir: Path = Path
         privacy=_parse_privacy(raw.get("privacy", {})),
         log_level=log_level,
         funds=_parse_funds(raw.get("funds", {})),
+        staff_costs=_parse_staff_costs(raw.get("staff_costs", {})),
         messages_per_second=float(rate),
     )
 
@@ -179,6 +184,18 @@ def _parse_funds(section: dict[str, Any]) -> dict[str, float]:
             raise ConfigError(f"funds.{year}", "must be the amount in euros per pupil, like 281.50")
         funds[year] = float(amount)
     return funds
+
+
+def _parse_staff_costs(section: dict[str, Any]) -> dict[str, float]:
+    known = role_keys()
+    costs = {}
+    for role, amount in section.items():
+        if role not in known:
+            raise ConfigError(f"staff_costs.{role}", f"unknown role: use one of {', '.join(known)}")
+        if isinstance(amount, bool) or not isinstance(amount, (int, float)) or not 10_000 <= amount <= 500_000:
+            raise ConfigError(f"staff_costs.{role}", "must be the yearly employer cost of one fte in euros, like 52000")
+        costs[role] = float(amount)
+    return costs
 
 
 def _parse_privacy(section: dict[str, Any]) -> PrivacyConfig:

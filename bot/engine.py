@@ -9,6 +9,7 @@ from bot import year_plan
 from bot.common import Services
 from bot.i18n import t
 from bot.plan_output import document_name, initial_plan, plan_document, plan_messages
+from bot.plan_render import format_date
 from bot.rounds_render import close_messages, deadline_text, leaders_to_tell, link_button, phase_messages, round_link
 from flows.checkin import analysis_questions
 from flows.evaluation import evaluation_questions
@@ -148,17 +149,23 @@ def open_plan_vote(svc: Services, team: Team, cycle: Cycle, plan: Plan) -> Round
 
 
 def plan_decided(svc: Services, team: Team, cycle: Cycle, plan: Plan) -> None:
-    """The PMR decided: the final plan, as text and as a document, to the leaders and the group."""
+    """The PMR decided. With consent: the final plan, as text and as a document, to the leaders and the group.
+    Without: the group hears what happened and what comes next (revise, vote again); no plan is published
+    as if adopted."""
     with svc.storage.atomic():
         svc.storage.plans.save(cycle.id, plan)
-        readers = [(team.chat_id, svc.config.language), *leaders_to_tell(svc, team)]
-        for chat_id, language in readers:
-            for text in plan_messages(svc, team, plan, language):
-                svc.storage.outbox.add(chat_id, text)
-            caption = t(language, "planui_document_caption", team=team.name)
-            svc.storage.outbox.add(
-                chat_id, caption, document=plan_document(svc, team, plan, language), filename=document_name(team)
-            )
+        if plan.state == "pmr_geen_instemming":
+            date = format_date(plan.pmr_date, svc.config.language)
+            svc.storage.outbox.add(team.chat_id, t(svc.config.language, "planui_pmr_refused_group", team=team.name, date=date))
+        else:
+            readers = [(team.chat_id, svc.config.language), *leaders_to_tell(svc, team)]
+            for chat_id, language in readers:
+                for text in plan_messages(svc, team, plan, language):
+                    svc.storage.outbox.add(chat_id, text)
+                caption = t(language, f"planui_document_caption_{plan.state}", team=team.name)
+                svc.storage.outbox.add(
+                    chat_id, caption, document=plan_document(svc, team, plan, language), filename=document_name(team)
+                )
     svc.wake_outbox()
 
 

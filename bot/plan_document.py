@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import html
+import io
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -19,6 +20,9 @@ import matplotlib
 from fpdf import FPDF
 
 from bot.i18n import Markup, t
+from bot.plan_capacity import item_capacity
+from bot.plan_sector import sector_chart, sector_lines
+from flows.sector import split
 from bot.plan_render import (ICON_WARNING, TEXT_FIELDS, _lang, budget_lines, clip, format_date, format_euros, pmr_line,
                              source_labels, vote_lines)
 from flows.plan import Budget, Plan, PlanItem
@@ -27,6 +31,7 @@ FONT = "DejaVu"
 COLUMNS = ("measure", "goal", "result", "activities", "who", "cost")
 COLUMN_WIDTHS = (52, 44, 44, 56, 40, 31)  # millimetres; landscape A4 leaves 267 between the margins
 MISSING_GLYPH = "□"
+SECTOR_CHART_MM = 170  # width of the split-beside-other-schools chart (its height follows: 9 x 3.6 inches)
 _TAG = re.compile(r"<[^>]*>")
 
 
@@ -44,6 +49,8 @@ class PlanDocument:
     budget_heading: str
     budget: tuple[str, ...]
     warnings: tuple[str, ...]
+    sector_heading: str
+    sector: tuple[str, ...]  # the split beside other schools, its source last; empty while nothing is planned
     decisions_heading: str
     decisions: tuple[str, ...]
     footer: str  # with {page} and {pages}
@@ -65,15 +72,17 @@ def _text(language: str, key: str, **values: object) -> str:
     return plain(t(language, key, **values))
 
 
-def _row(number: int, item: PlanItem, language: str, sources: dict[str, str] | None) -> tuple[str, ...]:
+def _row(number: int, item: PlanItem, language: str, sources: dict[str, str] | None, budget: Budget) -> tuple[str, ...]:
     missing = _text(language, "plan_label_missing")
     measure = f"{number}. {printable(clip(item.title)) or missing}"
     labels = [printable(label) for label in source_labels(item, language, sources)]
     if labels:
         measure += f"\n{_text(language, 'plan_label_sources')}: {', '.join(labels)}"
-    fields = [printable(clip(getattr(item, name))) or missing for name in TEXT_FIELDS]
-    cost = missing if item.cost is None else format_euros(item.cost, language)
-    return (measure, *fields, cost)
+    proposed = lambda name: f" ({_text(language, 'plan_label_proposed')})" if name in item.proposed else ""  # noqa: E731
+    fields = [(printable(clip(getattr(item, name))) or missing) + proposed(name) for name in TEXT_FIELDS]
+    cost = (missing if item.cost is None else format_euros(item.cost, language)) + proposed("cost")
+    people = item_capacity(item, budget, language)
+    return (measure, *fields, cost + (f"\n{plain(people)}" if people else ""))
 
 
 def plan_layout(plan: Plan, budget: Budget, team_name: str, language: str, sources: dict[str, str] | None = None,
@@ -82,6 +91,7 @@ def plan_layout(plan: Plan, budget: Budget, team_name: str, language: str, sourc
     language = _lang(language)
     day = generated_on or dt.date.today()
     lines = budget_lines(budget, language)
+    sector = sector_lines(plan, language)
     decisions = [plain(text) for _, text in vote_lines(plan, language, vote_released)]
     pmr = pmr_line(plan, language)
     decisions.append(plain(pmr[1]) if pmr else _text(language, "plan_pdf_pmr_none"))
@@ -91,11 +101,13 @@ def plan_layout(plan: Plan, budget: Budget, team_name: str, language: str, sourc
         intro=_text(language, "plan_pdf_intro"),
         measures_heading=_text(language, "plan_pdf_measures"),
         header=tuple(_text(language, f"plan_label_{name}") for name in COLUMNS),
-        rows=tuple(_row(number, item, language, sources) for number, item in enumerate(plan.items, start=1)),
+        rows=tuple(_row(number, item, language, sources, budget) for number, item in enumerate(plan.items, start=1)),
         no_items=None if plan.items else _text(language, "plan_no_items"),
         budget_heading=_text(language, "plan_pdf_budget"),
         budget=tuple(plain(text) for icon, text in lines if icon != ICON_WARNING),
         warnings=tuple(plain(text) for icon, text in lines if icon == ICON_WARNING),
+        sector_heading=_text(language, "plan_pdf_sector"),
+        sector=tuple(plain(text) for text in (sector[1] + [sector[2]] if sector else [])),
         decisions_heading=_text(language, "plan_pdf_decisions"),
         decisions=tuple(decisions),
         footer=plain(t(language, "plan_pdf_footer", page=Markup("{page}"), pages=Markup("{pages}"))),
@@ -254,6 +266,16 @@ def plan_pdf(plan: Plan, budget: Budget, team_name: str, language: str, sources:
         pdf.set_text_color(170, 20, 20)
         _paragraph(pdf, cover(f"{_text(doc.language, 'plan_pdf_warning')} {line}"), bold=True)
         pdf.set_text_color(0)
+    shares = split(plan)
+    if doc.sector and shares:
+        pdf.ln(4)
+        _heading(pdf, cover(doc.sector_heading))
+        chart = sector_chart(shares, doc.language)
+        if pdf.get_y() + SECTOR_CHART_MM * 0.4 > pdf.page_break_trigger:
+            pdf.add_page()
+        pdf.image(io.BytesIO(chart), x=pdf.l_margin, w=SECTOR_CHART_MM)
+        for line in doc.sector:
+            _paragraph(pdf, cover(line), 8.5, height=4.5)
     pdf.ln(4)
     _heading(pdf, cover(doc.decisions_heading))
     for line in doc.decisions:

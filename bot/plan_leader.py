@@ -14,9 +14,10 @@ from bot.common import Services, edit, reply, services, user_language
 from bot.cycle_leader import leader_command, leading_team, leads
 from bot.i18n import Markup, escape, format_percentage, t
 from bot.plan_output import document_name, initial_plan, plan_document, plan_messages
-from bot.plan_render import format_euros
-from flows.cycle import Cycle
-from flows.plan import FIELDS, MAX_ITEMS, Plan, PlanItem, clean_field, parse_cost
+from bot.plan_render import format_date, format_euros
+from flows.cycle import Cycle, RoundKind
+from flows.plan import FIELDS, MAX_ITEMS, MAX_TITLE, Plan, PlanItem, clean_field, parse_cost, pmr_date_problem
+from flows.plan_proposal import catalogue_key, proposed_item
 from flows.team import Team
 from flows.text import clean
 
@@ -29,7 +30,7 @@ def overview_keyboard(cycle: Cycle, plan: Plan, language: str) -> InlineKeyboard
     """Edit a measure, add one, get the document, put the plan to the vote (or revise a rejected plan)."""
     rows: list[list[tuple[str, str]]] = []
     if plan.state == "opstellen":
-        edits = [(f"✏️ {i}", encode("plan_item", cycle.id, i - 1)) for i in range(1, len(plan.items) + 1)]
+        edits = [(f"✏️ {i}", encode("plan_item", cycle.id, i - 1, item.tag)) for i, item in enumerate(plan.items, 1)]
         rows += [edits[k : k + 5] for k in range(0, len(edits), 5)]
         if len(plan.items) < MAX_ITEMS:
             rows.append([(t(language, "planui_add"), encode("plan_add", cycle.id))])
@@ -68,35 +69,62 @@ async def show_plan(update: Update, context: ContextTypes.DEFAULT_TYPE, team: Te
     await send_overview(update, svc, team, *found, language)
 
 
+def _state_text(plan: Plan, language: str) -> Markup:
+    if plan.state == "opstellen" and not all(item.confirmed for item in plan.items):
+        return t(language, "planui_state_opstellen_proposed")
+    return t(language, f"planui_state_{plan.state}")
+
+
 async def send_overview(update: Update, svc: Services, team: Team, cycle: Cycle, plan: Plan, language: str) -> None:
-    """The plan's messages, the last one with the buttons."""
-    messages = plan_messages(svc, team, plan, language)
+    """The plan's messages (with the leader's notes), the last one with the buttons."""
+    messages = plan_messages(svc, team, plan, language, leader_notes=True)
     for text in messages[:-1]:
         await reply(update, text)
-    await reply(update, messages[-1] + "\n\n" + t(language, f"planui_state_{plan.state}"), overview_keyboard(cycle, plan, language))
+    await reply(update, messages[-1] + "\n\n" + _state_text(plan, language), overview_keyboard(cycle, plan, language))
 
 
-def _item_view(cycle: Cycle, plan: Plan, index: int, language: str) -> tuple[Markup, InlineKeyboardMarkup]:
+def _item_view(cycle: Cycle, plan: Plan, index: int, language: str, heading: Markup | None = None) -> tuple[Markup, InlineKeyboardMarkup]:
+    """One measure with its fields (proposals marked), a button per field and its title, confirm, remove, back."""
     item = plan.items[index]
-    lines = [t(language, "planui_item_title", number=index + 1, title=item.title)]
+    lines = [heading] if heading else []
+    lines.append(t(language, "planui_item_title", number=index + 1, title=item.title))
     for name in FIELDS:
         value = getattr(item, name)
         shown = (format_euros(value, language) if name == "cost" else value) if value not in ("", None) else t(language, "planui_empty")
-        lines.append(Markup(f"<b>{t(language, f'planui_field_{name}')}</b>: {escape(shown) if not isinstance(shown, Markup) else shown}"))
-    buttons = [(("✓ " if getattr(item, name) not in ("", None) else "") + t(language, f"planui_field_{name}"), encode("plan_field", cycle.id, index, i)) for i, name in enumerate(FIELDS)]
+        mark = Markup(" " + t(language, "planui_proposed")) if name in item.proposed else ""
+        lines.append(Markup(f"<b>{t(language, f'planui_field_{name}')}</b>: {escape(shown) if not isinstance(shown, Markup) else shown}{mark}"))
+    if item.proposed:
+        lines.append(Markup("\n") + t(language, "planui_item_proposed"))
+    filled = lambda name: getattr(item, name) not in ("", None) and name not in item.proposed  # noqa: E731
+    buttons = [(("✓ " if filled(name) else "") + t(language, f"planui_field_{name}"), encode("plan_field", cycle.id, index, i, item.tag))
+               for i, name in enumerate(FIELDS)]
+    buttons.append((t(language, "planui_field_title"), encode("plan_rename", cycle.id, index, item.tag)))
     rows = [buttons[k : k + 2] for k in range(0, len(buttons), 2)]
-    rows.append([(t(language, "planui_remove"), encode("plan_del", cycle.id, index)), (t(language, "planui_back"), encode("plan_back", cycle.id))])
+    if item.proposed:
+        rows.append([(t(language, "planui_confirm"), encode("plan_ok", cycle.id, index, item.tag))])
+    rows.append([(t(language, "planui_remove"), encode("plan_del", cycle.id, index, item.tag)), (t(language, "planui_back"), encode("plan_back", cycle.id))])
     return Markup("\n".join(lines)), _keyboard(rows)
 
 
 def _ask_field(svc: Services, user_id: int, cycle: Cycle, plan: Plan, index: int, field_index: int, language: str) -> Markup:
-    svc.storage.awaiting.expect(user_id, f"plan_field:{index}:{field_index}", cycle.id, svc.now())
+    item = plan.items[index]
+    svc.storage.awaiting.expect(user_id, f"plan_field:{index}:{field_index}:{item.tag}", cycle.id, svc.now())
     name = FIELDS[field_index]
-    return t(language, f"planui_ask_{name}", number=index + 1, title=plan.items[index].title)
+    return t(language, f"planui_ask_{name}", number=index + 1, title=item.title)
+
+
+def _after_confirm(cycle: Cycle, plan: Plan, index: int, language: str) -> tuple[Markup, InlineKeyboardMarkup]:
+    """After a measure is confirmed: the next measure that still holds a proposal, else the plan's buttons."""
+    done = t(language, "planui_confirmed", number=index + 1)
+    waiting = [i for i in [*range(index + 1, len(plan.items)), *range(index)] if plan.items[i].proposed]
+    if waiting:
+        return _item_view(cycle, plan, waiting[0], language, heading=done)
+    final = "planui_all_confirmed" if plan.ready_for_vote else "planui_confirmed_see_plan"
+    return Markup(done + "\n" + t(language, final)), overview_keyboard(cycle, plan, language)
 
 
 async def plan_button(update: Update, context: ContextTypes.DEFAULT_TYPE, press: Callback) -> None:
-    """The plan's buttons (every index is checked against the stored plan)."""
+    """The plan's buttons (every measure is checked against the stored plan by its index and title tag)."""
     svc, language, query, user_id = services(context), user_language(update, context), update.callback_query, update.effective_user.id
     cycle = svc.storage.cycles.get(press.args[0]) if press.args else None
     team = leads(svc, cycle.team_id, user_id) if cycle and cycle.is_open else None
@@ -106,22 +134,31 @@ async def plan_button(update: Update, context: ContextTypes.DEFAULT_TYPE, press:
         return
     args, action = press.args[1:], press.action
     editing = plan.state == "opstellen"
-    index_ok = len(args) >= 1 and 0 <= args[0] < len(plan.items)
+    item = plan.find(args[0], args[-1]) if editing and len(args) >= 2 else None
     await query.answer()
     if action == "plan_doc":
         pdf = plan_document(svc, team, plan, language)
-        await context.bot.send_document(user_id, InputFile(pdf, filename=document_name(team)), caption=t(language, "planui_document_caption", team=team.name), parse_mode="HTML")
+        caption = t(language, f"planui_document_caption_{plan.state}", team=team.name)
+        await context.bot.send_document(user_id, InputFile(pdf, filename=document_name(team)), caption=caption, parse_mode="HTML")
         return
-    if action == "plan_item" and editing and index_ok:
+    if action == "plan_item" and item is not None and len(args) == 2:
         await edit(update, *_item_view(cycle, plan, args[0], language))
-    elif action == "plan_field" and editing and index_ok and len(args) == 2 and 0 <= args[1] < len(FIELDS):
+    elif action == "plan_field" and item is not None and len(args) == 3 and 0 <= args[1] < len(FIELDS):
         await edit(update, _ask_field(svc, user_id, cycle, plan, args[0], args[1], language))
+    elif action == "plan_rename" and item is not None and len(args) == 2:
+        svc.storage.awaiting.expect(user_id, f"plan_rename:{args[0]}:{item.tag}", cycle.id, svc.now())
+        await edit(update, t(language, "planui_ask_rename", number=args[0] + 1, title=item.title))
+    elif action == "plan_ok" and item is not None and len(args) == 2:
+        item.confirm()
+        svc.storage.plans.save(cycle.id, plan)
+        await edit(update, *_after_confirm(cycle, plan, args[0], language))
     elif action == "plan_add" and editing and len(plan.items) < MAX_ITEMS:
         svc.storage.awaiting.expect(user_id, "plan_title", cycle.id, svc.now())
         await edit(update, t(language, "planui_ask_title"))
-    elif action == "plan_del" and editing and index_ok:
+    elif action == "plan_del" and item is not None and len(args) == 2:
         del plan.items[args[0]]
         svc.storage.plans.save(cycle.id, plan)
+        svc.storage.awaiting.clear(user_id)  # a question about a measure refers to it by its place in the list
         await edit(update, t(language, "planui_removed"), overview_keyboard(cycle, plan, language))
     elif action == "plan_back":
         await edit(update, t(language, "planui_see_plan"), overview_keyboard(cycle, plan, language))
@@ -130,23 +167,40 @@ async def plan_button(update: Update, context: ContextTypes.DEFAULT_TYPE, press:
         await edit(update, t(language, "planui_revising"), overview_keyboard(cycle, plan, language))
     elif action == "plan_submit" and editing:
         if not plan.fire("to_team_vote"):
-            missing = [f"{i}: " + ", ".join(t(language, f"planui_field_{n}") for n in item.missing()) for i, item in enumerate(plan.items, 1) if not item.complete]
-            await edit(update, t(language, "planui_not_ready", missing=Markup("\n".join(escape(m) for m in missing)) if missing else t(language, "planui_no_items")), overview_keyboard(cycle, plan, language))
+            await edit(update, t(language, "planui_not_ready", missing=_not_ready(plan, language)), overview_keyboard(cycle, plan, language))
             return
         engine.open_plan_vote(svc, team, cycle, plan)
         await edit(update, t(language, "planui_vote_open"))
     elif action == "pmr" and len(args) == 1 and plan.state == "aangenomen":
         svc.storage.awaiting.expect(user_id, f"pmr_date:{args[0]}", cycle.id, svc.now())
-        await edit(update, t(language, "planui_ask_pmr_date"), _keyboard([[(t(language, "planui_today"), encode("pmr_today", cycle.id, args[0]))]]))
+        example = _today(svc).strftime("%d-%m-%Y")
+        await edit(update, t(language, "planui_ask_pmr_date", example=example), _keyboard([[(t(language, "planui_today"), encode("pmr_today", cycle.id, args[0]))]]))
     elif action == "pmr_today" and len(args) == 1 and plan.state == "aangenomen":
         svc.storage.awaiting.clear(user_id)
-        await edit(update, record_pmr(svc, team, cycle, plan, bool(args[0]), dt.date.fromtimestamp(svc.now()), language))
+        await edit(update, record_pmr(svc, team, cycle, plan, bool(args[0]), _today(svc), language))
     else:
         await edit(update, t(language, "planui_see_plan"), overview_keyboard(cycle, plan, language))
 
 
+def _not_ready(plan: Plan, language: str) -> Markup:
+    """Per measure what still stands between the plan and the team's vote: empty fields, a proposal to confirm."""
+    lines = []
+    for number, item in enumerate(plan.items, 1):
+        needs = [t(language, f"planui_field_{name}") for name in item.missing()]
+        if item.proposed:
+            needs.append(t(language, "planui_needs_confirm"))
+        if needs:
+            lines.append(escape(f"{number}: " + ", ".join(needs)))
+    return Markup("\n".join(lines)) if lines else t(language, "planui_no_items")
+
+
+def _today(svc: Services) -> dt.date:
+    return dt.date.fromtimestamp(svc.now())
+
+
 def record_pmr(svc: Services, team: Team, cycle: Cycle, plan: Plan, consent: bool, day: dt.date, language: str) -> Markup:
-    """Record the PMR's decision and send the final plan (text and document) to the leaders and the group."""
+    """Record the PMR's decision and send the plan: adopted, to the leaders and the group as the final plan;
+    refused, the group hears so and what comes next."""
     if not plan.fire("pmr_consents" if consent else "pmr_refuses", date=day.isoformat()):
         return t(language, "planui_see_plan")
     engine.plan_decided(svc, team, cycle, plan)
@@ -164,6 +218,23 @@ def parse_day(text: str) -> dt.date | None:
     return None
 
 
+async def _pmr_date_typed(update: Update, svc: Services, team: Team, cycle: Cycle, plan: Plan, kind: str, text: str, language: str) -> None:
+    """The PMR's decision date: a date between the team's vote and today, else a clear message."""
+    day, today = parse_day(text), _today(svc)
+    example = today.strftime("%d-%m-%Y")
+    if day is None:
+        await reply(update, t(language, "planui_bad_date", example=example))
+        return
+    voted = svc.storage.cycles.closed_on(svc.storage.cycles.last_round(cycle.id, RoundKind.PLAN_VOTE))
+    problem = pmr_date_problem(day, voted, today)
+    if problem is not None:
+        shown = lambda d: format_date(d.isoformat(), language)  # noqa: E731
+        await reply(update, t(language, f"planui_date_{problem}", voted=shown(voted or today), today=shown(today), example=example))
+        return
+    svc.storage.awaiting.clear(update.effective_user.id)
+    await reply(update, record_pmr(svc, team, cycle, plan, kind.endswith(":1"), day, language))
+
+
 async def text_typed(update: Update, context: ContextTypes.DEFAULT_TYPE, kind: str, cycle_id: int) -> None:
     """Typed text for the plan: a measure's title or one of its fields, or the PMR's date."""
     svc, language, user_id = services(context), user_language(update, context), update.effective_user.id
@@ -176,12 +247,7 @@ async def text_typed(update: Update, context: ContextTypes.DEFAULT_TYPE, kind: s
         return
     text = clean(update.effective_message.text)
     if kind.startswith("pmr_date:"):
-        day = parse_day(text)
-        if day is None:
-            await reply(update, t(language, "planui_bad_date"))
-            return
-        svc.storage.awaiting.clear(user_id)
-        await reply(update, record_pmr(svc, team, cycle, plan, kind.endswith(":1"), day, language))
+        await _pmr_date_typed(update, svc, team, cycle, plan, kind, text, language)
         return
     if plan.state != "opstellen":
         svc.storage.awaiting.clear(user_id)
@@ -192,30 +258,50 @@ async def text_typed(update: Update, context: ContextTypes.DEFAULT_TYPE, kind: s
         if title is None:
             await reply(update, t(language, "planui_too_long"))
             return
-        plan.items.append(PlanItem(title[:120]))
+        title = title[:MAX_TITLE]
+        plan.items.append(proposed_item(title, [], catalogue_key(title), svc.config.language))
         index = len(plan.items) - 1
         svc.storage.plans.save(cycle.id, plan)
-        await reply(update, _ask_field(svc, user_id, cycle, plan, index, 0, language))
+        if plan.items[index].proposed:
+            svc.storage.awaiting.clear(user_id)
+            await reply(update, *_item_view(cycle, plan, index, language))
+        else:
+            await reply(update, _ask_field(svc, user_id, cycle, plan, index, 0, language))
         return
-    _, index, field_index = kind.split(":")
-    index, field_index = int(index), int(field_index)
-    if index >= len(plan.items):
+    parts = kind.split(":")
+    numbers = [int(part) for part in parts[1:] if part.lstrip("-").isdigit()]
+    item = plan.find(numbers[0], numbers[-1]) if len(numbers) >= 2 else None
+    if item is None or (parts[0] == "plan_field" and (len(numbers) != 3 or not 0 <= numbers[1] < len(FIELDS))):
         svc.storage.awaiting.clear(user_id)
         await reply(update, t(language, "planui_see_plan"), overview_keyboard(cycle, plan, language))
         return
-    name = FIELDS[field_index]
+    index = numbers[0]
+    if parts[0] == "plan_rename":
+        title = clean_field(text)
+        if title is None:
+            await reply(update, t(language, "planui_too_long"))
+            return
+        item.title = title[:MAX_TITLE]
+        svc.storage.plans.save(cycle.id, plan)
+        svc.storage.awaiting.clear(user_id)
+        await reply(update, *_item_view(cycle, plan, index, language, heading=t(language, "planui_renamed")))
+        return
+    name = FIELDS[numbers[1]]
     value = parse_cost(text) if name == "cost" else clean_field(text)
     if value is None:
         await reply(update, t(language, "planui_bad_cost" if name == "cost" else "planui_too_long"))
         return
-    setattr(plan.items[index], name, value)
+    item.set_field(name, value)
     svc.storage.plans.save(cycle.id, plan)
-    missing = plan.items[index].missing()
-    if missing:
+    missing = item.missing()
+    if item.proposed:  # the rest is still a proposal: show the measure, so the leader can confirm it
+        svc.storage.awaiting.clear(user_id)
+        await reply(update, *_item_view(cycle, plan, index, language, heading=t(language, "planui_saved")))
+    elif missing:
         await reply(update, _ask_field(svc, user_id, cycle, plan, index, FIELDS.index(missing[0]), language))
-        return
-    svc.storage.awaiting.clear(user_id)
-    await send_overview(update, svc, team, cycle, plan, language)
+    else:
+        svc.storage.awaiting.clear(user_id)
+        await send_overview(update, svc, team, cycle, plan, language)
 
 
 @leader_command(6)

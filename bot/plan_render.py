@@ -14,6 +14,8 @@ from __future__ import annotations
 import datetime as dt
 
 from bot.i18n import DEFAULT_LANGUAGE, LANGUAGES, Markup, escape, format_amount, format_day, format_number, t
+from bot.plan_capacity import budget_capacity, item_capacity, missing_costs_note
+from bot.plan_sector import render_sector
 from bot.summary_render import MESSAGE_LIMIT, pack, user_text, visible_length
 from flows.plan import Budget, Plan, PlanItem, adopted, majority_in_favour
 
@@ -21,7 +23,7 @@ MAX_SHOWN = 1000  # characters of one user-typed field (the bot accepts 300; old
 MAX_LABEL = 100  # characters of one source label
 MAX_LABELS = 20  # sources named per measure
 TEXT_FIELDS = ("goal", "result", "activities", "who")
-ICON_TITLE, ICON_BUDGET, ICON_WARNING, ICON_INFO = "📋", "💶", "⚠️", "ℹ️"
+ICON_TITLE, ICON_BUDGET, ICON_WARNING, ICON_INFO, ICON_PEOPLE = "📋", "💶", "⚠️", "ℹ️", "👥"
 ICON_DRAFT, ICON_VOTE, ICON_YES, ICON_NO, ICON_PMR = "📝", "🗳", "✅", "❌", "🤝"
 
 Line = tuple[str, Markup]  # (icon, sentence): the icon is left out in the PDF
@@ -58,8 +60,10 @@ def format_date(iso: str | None, language: str) -> str:
 
 
 # --- budget, vote and PMR: shared with the PDF --------------------------------------------------------
-def budget_lines(budget: Budget, language: str) -> list[Line]:
-    """The budget sentences: the sum, the over-budget warning, notes on a missing or older rate or pupils."""
+def budget_lines(budget: Budget, language: str, leader_notes: bool = False) -> list[Line]:
+    """The budget sentences: the sum, the over-budget warning, and which rate was used. What the operator or
+    the leader should do about a missing rate or pupil count is said only with ``leader_notes`` (the
+    leader's own chat), never in what the team, the group or the PMR reads."""
     language = _lang(language)
     euros = lambda amount: format_euros(amount, language)  # noqa: E731
     lines: list[Line] = []
@@ -69,17 +73,25 @@ def budget_lines(budget: Budget, language: str) -> list[Line]:
         if not budget.over:
             sum_line = Markup(sum_line + " · " + t(language, "plan_budget_left", left=euros(budget.left)))
         lines.append((ICON_BUDGET, sum_line))
+        people = budget_capacity(budget, euros(budget.funds), language)
+        if people is not None:
+            lines.append((ICON_PEOPLE, people))
         if budget.over:
             lines.append((ICON_WARNING, t(language, "plan_budget_over", over=euros(-budget.left), planned=euros(budget.planned),
                                           funds=euros(budget.funds))))
     else:
         lines.append((ICON_BUDGET, t(language, "plan_budget_unknown", year=budget.year, planned=euros(budget.planned))))
-        if budget.per_pupil is None:
+        if budget.per_pupil is None and leader_notes:
             lines.append((ICON_INFO, t(language, "plan_budget_no_rate", year=budget.year)))
-        if not budget.pupils:
+        if not budget.pupils and leader_notes:
             lines.append((ICON_INFO, t(language, "plan_budget_no_pupils")))
     if budget.per_pupil is not None and budget.rate_year != budget.year:
         lines.append((ICON_INFO, t(language, "plan_budget_old_rate", rate_year=budget.rate_year, year=budget.year)))
+        if leader_notes:
+            lines.append((ICON_INFO, t(language, "plan_budget_set_rate", year=budget.year)))
+    note = missing_costs_note(budget, language) if leader_notes else None
+    if note is not None:
+        lines.append((ICON_INFO, note))
     return lines
 
 
@@ -129,28 +141,31 @@ def _with_icon(line: Line) -> str:
     return f"{icon} {text}"
 
 
-def render_budget_line(budget: Budget, language: str) -> Markup:
+def render_budget_line(budget: Budget, language: str, leader_notes: bool = False) -> Markup:
     """The budget as one Telegram HTML text (several lines), e.g. while the leader edits the plan."""
-    return Markup("\n".join(_with_icon(line) for line in budget_lines(budget, language)))
+    return Markup("\n".join(_with_icon(line) for line in budget_lines(budget, language, leader_notes)))
 
 
-def _item_lines(number: int, item: PlanItem, language: str, sources: dict[str, str] | None) -> list[str]:
+def _item_lines(number: int, item: PlanItem, language: str, sources: dict[str, str] | None, budget: Budget | None = None) -> list[str]:
     missing = t(language, "plan_missing")
     field = lambda name, value: t(language, "plan_field", label=t(language, f"plan_label_{name}"), value=value)  # noqa: E731
     lines = [t(language, "plan_item_title", number=number, title=user_text(clip(item.title)) if item.title else missing)]
     labels = source_labels(item, language, sources)
     if labels:
         lines.append(field("sources", Markup(", ".join(escape(user_text(label)) for label in labels))))
+    proposed = lambda name: Markup(" " + t(language, "plan_proposed")) if name in item.proposed else ""  # noqa: E731
     for name in TEXT_FIELDS:
         value = getattr(item, name)
-        lines.append(field(name, user_text(clip(value)) if value else missing))
-    lines.append(field("cost", missing if item.cost is None else format_euros(item.cost, language)))
+        lines.append(Markup(field(name, user_text(clip(value)) if value else missing) + proposed(name)))
+    cost = missing if item.cost is None else format_euros(item.cost, language)
+    people = item_capacity(item, budget, language) if budget is not None else None
+    lines.append(Markup(field("cost", cost) + proposed("cost") + (Markup(" · ") + people if people else "")))
     return lines
 
 
-def _item_pieces(number: int, item: PlanItem, language: str, sources: dict[str, str] | None) -> list[tuple[str, str]]:
+def _item_pieces(number: int, item: PlanItem, language: str, sources: dict[str, str] | None, budget: Budget) -> list[tuple[str, str]]:
     """One piece per measure; line by line when a measure does not fit in one message on its own."""
-    lines = _item_lines(number, item, language, sources)
+    lines = _item_lines(number, item, language, sources, budget)
     whole = "\n".join(lines)
     if visible_length(whole) <= MESSAGE_LIMIT:
         return [("\n\n", whole)]
@@ -158,7 +173,7 @@ def _item_pieces(number: int, item: PlanItem, language: str, sources: dict[str, 
 
 
 def render_plan(plan: Plan, budget: Budget, team_name: str, language: str, sources: dict[str, str] | None = None,
-                vote_released: bool = True) -> list[Markup]:
+                vote_released: bool = True, leader_notes: bool = False) -> list[Markup]:
     """The plan as Telegram HTML messages of at most 4096 UTF-16 units each (split between measures)."""
     language = _lang(language)
     pieces: list[tuple[str, str]] = [("", f"{ICON_TITLE} " + t(language, "plan_title", team=user_text(clip(team_name, 200)),
@@ -166,8 +181,11 @@ def render_plan(plan: Plan, budget: Budget, team_name: str, language: str, sourc
     if not plan.items:
         pieces.append(("\n\n", t(language, "plan_no_items")))
     for number, item in enumerate(plan.items, start=1):
-        pieces += _item_pieces(number, item, language, sources)
-    pieces.append(("\n\n", render_budget_line(budget, language)))
+        pieces += _item_pieces(number, item, language, sources, budget)
+    pieces.append(("\n\n", render_budget_line(budget, language, leader_notes)))
+    sector = render_sector(plan, language)
+    if sector is not None:
+        pieces.append(("\n\n", sector))
     status = vote_lines(plan, language, vote_released)
     pmr = pmr_line(plan, language)
     if pmr is not None:

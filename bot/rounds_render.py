@@ -99,7 +99,9 @@ def phase_messages(svc: Services, team: Team, cycle: Cycle, round_: Round | None
     else:
         rows = [(team.chat_id, t(language, f"phase_{phase}", team=team.name), None)]
         if phase == "aanpakken":
-            rows += [(user_id, t(lang, "planui_leader_hint"), None) for user_id, lang in leaders_to_tell(svc, team)]
+            plan = svc.storage.plans.get(cycle.id)
+            hint = "planui_leader_hint" if plan is not None and plan.items else "planui_leader_hint_empty"
+            rows += [(user_id, t(lang, hint), None) for user_id, lang in leaders_to_tell(svc, team)]
     return rows
 
 

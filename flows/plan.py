@@ -10,15 +10,18 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import zlib
 from dataclasses import asdict, dataclass, field
 
 from transitions import EventData, Machine
 
+from flows.capacity import Role, role_of, roles
 from flows.catalogue import load
 from flows.machines import fire
 
 MAX_ITEMS = 10
 MAX_FIELD = 300
+MAX_TITLE = 120
 MAX_COST = 10_000_000
 FIELDS = ("goal", "result", "activities", "who", "cost")  # the order the leader fills them in
 PLAN_CHOICES = ("voor", "tegen", "onthouding")
@@ -26,7 +29,11 @@ PLAN_CHOICES = ("voor", "tegen", "onthouding")
 
 @dataclass
 class PlanItem:
-    """One measure of the plan."""
+    """One measure of the plan.
+
+    ``measure`` is the catalogue key when the measure came from the catalogue; ``proposed`` names the fields
+    the bot filled in from the catalogue's proposal that the leader has not confirmed or typed over yet.
+    """
 
     title: str
     sources: list[str] = field(default_factory=list)
@@ -35,15 +42,38 @@ class PlanItem:
     activities: str = ""
     who: str = ""
     cost: int | None = None
+    measure: str | None = None
+    proposed: list[str] = field(default_factory=list)
 
     @property
     def complete(self) -> bool:
         """Whether every field of the work-plan format is filled in."""
         return all([self.goal, self.result, self.activities, self.who]) and self.cost is not None
 
+    @property
+    def confirmed(self) -> bool:
+        """Whether no proposed field waits for the leader's confirmation."""
+        return not self.proposed
+
+    @property
+    def tag(self) -> int:
+        """A short number that tells this measure apart by its title: a button or a typed answer made for
+        one measure must not land on another after the plan changed (a measure removed, a title edited)."""
+        return zlib.crc32(self.title.encode("utf-8")) % 1_000_000
+
     def missing(self) -> list[str]:
         """The fields still empty, in filling order."""
         return [name for name in FIELDS if getattr(self, name) in ("", None)]
+
+    def set_field(self, name: str, value: str | int) -> None:
+        """The leader typed a field: it is theirs now, no longer a proposal."""
+        setattr(self, name, value)
+        if name in self.proposed:
+            self.proposed.remove(name)
+
+    def confirm(self) -> None:
+        """The leader confirmed the proposed fields as they are."""
+        self.proposed = []
 
 
 @dataclass
@@ -75,8 +105,18 @@ class Plan:
         return sum(item.cost or 0 for item in self.items)
 
     # guards ------------------------------------------------------------------------------------
+    @property
+    def ready_for_vote(self) -> bool:
+        """Every measure filled in and confirmed: the plan may go to the team's vote."""
+        return bool(self.items) and all(item.complete and item.confirmed for item in self.items)
+
     def ready(self, event: EventData) -> bool:
-        return bool(self.items) and all(item.complete for item in self.items)
+        return self.ready_for_vote
+
+    def find(self, index: int, tag: int) -> PlanItem | None:
+        """The measure at ``index`` if it is still the one a button or question was made for."""
+        item = self.items[index] if 0 <= index < len(self.items) else None
+        return item if item is not None and item.tag == tag else None
 
     def majority_of_members(self, event: EventData) -> bool:
         return majority_in_favour(event.kwargs["vote"])
@@ -156,6 +196,12 @@ class Budget:
     pupils: int | None
     funds: float | None
     planned: int
+    staff: tuple[Role, ...] = ()  # roles with their employer cost per fte, for the budget in people
+    measure_roles: tuple[str, ...] = ()  # the roles the plan's personnel measures pay for
+
+    def role(self, key: str | None) -> Role | None:
+        """A role of :attr:`staff` by key."""
+        return next((role for role in self.staff if role.key == key), None)
 
     @property
     def over(self) -> bool:
@@ -168,11 +214,14 @@ class Budget:
         return None if self.funds is None else self.funds - self.planned
 
 
-def budget(plan: Plan, pupils: int | None, year: str, configured: dict[str, float]) -> Budget:
-    """Pupils x the funds per pupil for the school year, against the planned costs."""
+def budget(plan: Plan, pupils: int | None, year: str, configured: dict[str, float], staff_costs: dict[str, float] | None = None) -> Budget:
+    """Pupils x the funds per pupil for the school year, against the planned costs, with the roles' costs
+    (shipped or ``staff_costs`` from the configuration) to say what the money means in people."""
     rate = rate_for(year, configured)
     funds = round(pupils * rate[1], 2) if rate and pupils else None
-    return Budget(year, rate[0] if rate else None, rate[1] if rate else None, pupils, funds, plan.total_cost)
+    needed = tuple(dict.fromkeys(role for role in (role_of(item.measure) for item in plan.items) if role))
+    return Budget(year, rate[0] if rate else None, rate[1] if rate else None, pupils, funds, plan.total_cost,
+                  roles(staff_costs), needed)
 
 
 def parse_cost(text: str) -> int | None:
@@ -187,6 +236,16 @@ def parse_cost(text: str) -> int | None:
         return None
     value = round(float(cleaned.replace(",", ".")) * multiplier)
     return value if 0 <= value <= MAX_COST else None
+
+
+def pmr_date_problem(day: dt.date, voted_on: dt.date | None, today: dt.date) -> str | None:
+    """Why a PMR decision date cannot be right: "future" after today, "before_vote" before the team's vote
+    (the PMR decides on a plan the team adopted); None for a date in between."""
+    if day > today:
+        return "future"
+    if voted_on is not None and day < min(voted_on, today):
+        return "before_vote"
+    return None
 
 
 def clean_field(text: str) -> str | None:

@@ -120,6 +120,11 @@ class Cycles:
         rows = list(self.db.query("SELECT * FROM rounds WHERE cycle_id = ? AND kind = ? ORDER BY id DESC LIMIT 1", [cycle_id, kind]))
         return _round(rows[0]) if rows else None
 
+    def closed_on(self, round_: Round | None) -> dt.date | None:
+        """The day a round closed (None while open or unknown)."""
+        row = self.db.execute("SELECT closed_on FROM rounds WHERE id = ?", [round_.id]).fetchone() if round_ else None
+        return dt.date.fromisoformat(row[0]) if row and row[0] else None
+
     def questions(self, round_id: int) -> list[Question]:
         """The questions a round opened with (they never change, so they are kept in memory once read)."""
         cached = self._questions.get(round_id)

@@ -196,3 +196,22 @@ async def fill_item(sandbox, leader, overview, number, fields):
     for value in fields:
         reply = await say(sandbox, leader, value)
     return reply
+
+
+async def confirm_measures(sandbox, leader, overview, costs=None):
+    """Walk through a plan whose measures came filled in: per measure type only its cost when ``costs`` has
+    one (measure number -> text, e.g. {1: "38000"}), then tap ✅; the bot shows the next measure with a
+    proposal until all are confirmed. Returns the last screen (with the plan's buttons, 🗳 among them)."""
+    costs = costs or {}
+    keyboard = overview["reply_markup"]["inline_keyboard"] if isinstance(overview, dict) else overview.message["reply_markup"]["inline_keyboard"]
+    message = overview if isinstance(overview, dict) else overview.message
+    data = next(b["callback_data"] for row in keyboard for b in row if b["text"] == "✏️ 1")
+    screen = await press(sandbox, leader, message, data)
+    while "✅" in str(screen.get("reply_markup")):
+        number = int(re.search(r"Maatregel (\d+):", screen["text"]).group(1))
+        if number in costs:
+            field = next(b["callback_data"] for row in screen["reply_markup"]["inline_keyboard"] for b in row if b["text"].endswith("Kosten"))
+            await press(sandbox, leader, screen, field)
+            screen = (await say(sandbox, leader, costs[number], contains="Opgeslagen")).message
+        screen = await press(sandbox, leader, screen, "v1:plan_ok:")
+    return screen

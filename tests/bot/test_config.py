@@ -72,6 +72,9 @@ def test_base_url_gives_ptb_urls(tmp_path):
         ({"telegram": {"token": TOKEN}, "funds": {"2026/28": 280.0}}, "funds.2026/28"),
         ({"telegram": {"token": TOKEN}, "funds": {"2026/27": "veel"}}, "funds.2026/27"),
         ({"telegram": {"token": TOKEN}, "funds": {"2026/27": -1}}, "funds.2026/27"),
+        ({"telegram": {"token": TOKEN}, "staff_costs": {"directeur": 90000}}, "staff_costs.directeur"),
+        ({"telegram": {"token": TOKEN}, "staff_costs": {"onderwijsassistent": "duur"}}, "staff_costs.onderwijsassistent"),
+        ({"telegram": {"token": TOKEN}, "staff_costs": {"leerkracht": 52}}, "staff_costs.leerkracht"),
     ],
 )
 def test_bad_values_name_their_key(raw, key):
@@ -140,6 +143,12 @@ def test_check_config_ok(tmp_path):
     """A good file is confirmed in one line with exit status 0."""
     result = run_cli("check-config", str(write(tmp_path, f'[telegram]\ntoken = "{TOKEN}"\n')))
     assert result.returncode == 0 and "ok" in result.stdout
+
+
+def test_staff_costs_per_role(tmp_path):
+    """[staff_costs] holds the yearly employer cost per fte of the known roles, as numbers."""
+    config = load_config(write(tmp_path, f'[telegram]\ntoken = "{TOKEN}"\n[staff_costs]\nonderwijsassistent = 52000\nconcierge = 47500.5\n'))
+    assert config.staff_costs == {"onderwijsassistent": 52000.0, "concierge": 47500.5}
 
 
 def test_funds_per_school_year(tmp_path):

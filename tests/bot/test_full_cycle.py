@@ -3,11 +3,14 @@ members, the evaluation compared with the analysis - then the trend."""
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 import re
 
+from bot.plan_render import format_euros
+from flows.plan import rate_for, school_year
 from tests.bot.inspect_store import assert_nothing_links
-from bot.sandbox.actors import check_in, fill_item, form_team, leader_moves_on, open_vote, press, propose, round_url, say, start_cycle, vote
+from bot.sandbox.actors import check_in, confirm_measures, fill_item, form_team, leader_moves_on, open_vote, press, propose, round_url, say, start_cycle, vote
 
 KEEP = ["administratie en registratie"]
 # nea_hard, nea_much, nea_fast, administratie, influence, free_cause, free_help
@@ -62,15 +65,19 @@ async def test_all_four_phases_and_a_pulse(sandbox, running_bot, caplog):
     # 3. Aanpakken: the plan from the top proposals, filled in, over budget, put to the team.
     overview = await say(sandbox, leader, "/plan", contains="Tik op ✏️")
     assert "onderwijsassistent" in overview.text and "Vaste mailmomenten voor ouders" in overview.text
-    mark = sandbox.mark()
-    await fill_item(sandbox, leader, overview.message, 1, ["Minder administratie bij leerkrachten", "Elke leerkracht 2 uur per week minder administratie", "Onderwijsassistent neemt registraties over", "Directie en IB", "50000"])
-    overview = await sandbox.wait_for_message(leader.id, since=mark, contains="Tik op ✏️")
+    # The catalogue measure comes filled in: the leader types only its cost and confirms it.
+    assert "(voorstel)" in "\n".join(m.text for m in sandbox.sent_messages(leader.id)[-3:])
+    confirmed = await confirm_measures(sandbox, leader, overview, costs={1: "70000"})
+    assert "Maatregel 1 is bevestigd" in confirmed["text"] and "rest van het plan" in confirmed["text"]
+    overview = await say(sandbox, leader, "/plan", contains="Tik op ✏️")
     mark = sandbox.mark()
     await fill_item(sandbox, leader, overview.message, 2, ["Rust na schooltijd", "Geen ouderberichten na 17 uur", "Afspraken in de nieuwsbrief", "Teamleider", "€ 10.000"])
     overview = await sandbox.wait_for_message(leader.id, since=mark, contains="Tik op ✏️")
     plan_text = "\n".join(m.text for m in sandbox.sent_messages(leader.id) if m.call_index >= mark)
-    assert "55.281" in plan_text  # 212 pupils x EUR 260.76 (2022/23, the newest known rate)
-    assert "60.000" in plan_text and "⚠️" in plan_text
+    year = school_year(dt.date.fromtimestamp(running_bot.clock()))
+    funds = format_euros(round(212 * rate_for(year, {})[1], 2), "nl")  # 212 pupils x the newest known rate
+    assert funds in plan_text
+    assert "80.000" in plan_text and "⚠️" in plan_text  # over budget
     mark = sandbox.mark()
     await press(sandbox, leader, overview.message, "v1:plan_submit:")
     plan_vote_url = round_url(await sandbox.wait_for_message(group.id, since=mark, contains="Stem over het plan"))
@@ -91,7 +98,7 @@ async def test_all_four_phases_and_a_pulse(sandbox, running_bot, caplog):
     overview = await say(sandbox, leader, "/plan", contains="noteer hier het besluit")
     ask_date = await press(sandbox, leader, overview.message, "v1:pmr:")
     mark = sandbox.mark()
-    await say(sandbox, leader, "12-03-2027", contains="ingestemd")
+    await say(sandbox, leader, dt.date.today().strftime("%d-%m-%Y"), contains="ingestemd")
     document = await sandbox.wait_for(lambda c: c.method == "sendDocument" and c.ok and c.params["chat_id"] == group.id, since=mark)
     pdf = next(m for m in sandbox.sent_messages(group.id) if m.call_index == document.index).document
     assert pdf.content.startswith(b"%PDF") and pdf.filename.endswith(".pdf")
