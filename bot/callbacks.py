@@ -27,7 +27,7 @@ ACTIONS = frozenset(
         "plan_item", "plan_field", "plan_add", "plan_del", "plan_back", "plan_revise", "plan_submit", "plan_doc",
         "pmr", "pmr_today", "pv", "pv_send", "pv_back", "pulse", "as_team",
         # control over one's data
-        "my_del", "my_del_yes", "my_del_no", "team_del",
+        "my_del", "my_del_yes", "my_del_no", "team_del", "team_del_no",
     }
 )
 _CODE_RE = re.compile(r"v1:([a-z_]{1,20})((?::-?\d{1,15}){0,4})")

@@ -59,6 +59,7 @@ class Storage:
         self.path = Path(path)
         self.db = connect(self.path)
         self.applied_migrations = migrate(self.db)
+        scrub_wal(self.db)  # a crash right after a commit may have left old page images in the -wal
         self.teams = Teams(self.db)
         self.people = People(self.db)
         self.updates = UpdateLog(self.db)

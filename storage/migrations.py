@@ -206,3 +206,36 @@ def m004_retention(db: sqlite_utils.Database) -> None:
 def m005_answer_index(db: sqlite_utils.Database) -> None:
     """Find a round's answers without scanning them all (the key stays random: row order says nothing)."""
     db.execute("CREATE INDEX IF NOT EXISTS answers_by_round ON answers(round_id, part)")
+
+
+@migration
+def m006_anonymity_at_rest(db: sqlite_utils.Database) -> None:
+    """Nothing in the file's layout or times may pair a person with an answer (storage/shuffle.py).
+
+    The answers are keyed by (round, random key), so a round's rows sit together in a few pages that are
+    cheap to re-write in a fresh random order at every submission; drafts carry no per-person expiry (they
+    live as long as their round is open); delivered outbox rows keep no content. Existing rows of every
+    round are re-written once, in random order, with fresh keys.
+    """
+    db.executescript(
+        """
+        CREATE TABLE answers_shuffled (
+            round_id INTEGER NOT NULL REFERENCES rounds(id) ON DELETE CASCADE,
+            key TEXT NOT NULL,
+            part TEXT NOT NULL,
+            response TEXT NOT NULL,
+            PRIMARY KEY (round_id, key)
+        ) WITHOUT ROWID;
+        INSERT INTO answers_shuffled (round_id, key, part, response)
+            SELECT round_id, lower(hex(randomblob(16))), part, response FROM answers ORDER BY random();
+        DROP INDEX IF EXISTS answers_by_round;
+        DROP TABLE answers;
+        ALTER TABLE answers_shuffled RENAME TO answers;
+        ALTER TABLE drafts DROP COLUMN expires_at;
+        UPDATE outbox SET text = '', markup = NULL, photo = NULL, document = NULL, filename = NULL WHERE status != 'pending';
+        """
+    )
+    from storage.shuffle import reshuffle_round  # the rewrite the bot does at every submission
+
+    for (round_id,) in db.execute("SELECT id FROM rounds").fetchall():
+        reshuffle_round(db, round_id)
