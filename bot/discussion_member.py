@@ -15,7 +15,6 @@ from bot.i18n import Markup, escape, t
 from bot.rounds_render import released_analysis
 from flows.catalogue import Source
 from storage.answers import scrub_wal
-from storage.shuffle import reshuffle_round
 from flows.cycle import Round
 from flows.discussion import MAX_PROPOSAL_TEXT, MAX_PROPOSALS_PER_MEMBER, MAX_PROPOSALS_PER_ROUND, add_vote, short, catalogue, clean_proposal, proposal_text, valid_ballot, votes_used
 from flows.text import clean
@@ -117,13 +116,7 @@ async def proposal_button(update: Update, context: ContextTypes.DEFAULT_TYPE, pr
 def _store_proposal(svc: Services, round_: Round, user_id: int, draft: dict, source: str | None) -> None:
     """Store the proposal without its author and note participation, in one transaction; the draft
     keeps only how many proposals this member made, and the round is re-written in a random order."""
-    with svc.storage.atomic():
-        if not svc.storage.cycles.round(round_.id).is_open:
-            return
-        svc.storage.proposals.add(round_.id, draft["text"], draft.get("catalogue"), source)
-        svc.storage.answers.note_participation(round_.id, user_id)
-        svc.storage.answers.save_draft(round_.id, user_id, {"made": draft.get("made", 0) + 1}, svc.now())
-        reshuffle_round(svc.storage.db, round_.id)  # nor the file's order says who proposed which
+    svc.storage.proposals.submit(round_.id, user_id, draft["text"], draft.get("catalogue"), source, draft.get("made", 0) + 1)
     scrub_wal(svc.storage.db)
 
 
