@@ -65,10 +65,6 @@ class Answers:
             "SELECT 1 FROM participation WHERE round_id = ? AND user_id = ?", [round_id, user_id]
         ).fetchone() is not None
 
-    def note_participation(self, round_id: int, user_id: int) -> None:
-        """Record that ``user_id`` took part (for rounds where one may contribute more than once)."""
-        self.db.execute("INSERT OR IGNORE INTO participation (round_id, user_id) VALUES (?, ?)", [round_id, user_id])
-
     def to_remind(self, round_id: int, team_id: int) -> list[tuple[int, str]]:
         """(user id, language) of the team's members who can be messaged and have not taken part yet."""
         rows = self.db.execute(

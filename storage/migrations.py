@@ -235,7 +235,8 @@ def m006_anonymity_at_rest(db: sqlite_utils.Database) -> None:
         UPDATE outbox SET text = '', markup = NULL, photo = NULL, document = NULL, filename = NULL WHERE status != 'pending';
         """
     )
-    from storage.shuffle import reshuffle_round  # the rewrite the bot does at every submission
-
-    for (round_id,) in db.execute("SELECT id FROM rounds").fetchall():
-        reshuffle_round(db, round_id)
+    for table in ("participation", "drafts", "proposals"):  # every row written again, in random order
+        db.execute(f"CREATE TEMP TABLE shuffled AS SELECT * FROM {table}")
+        db.execute(f"DELETE FROM {table}")
+        db.execute(f"INSERT INTO {table} SELECT * FROM shuffled ORDER BY random()")
+        db.execute("DROP TABLE temp.shuffled")

@@ -133,3 +133,46 @@ def test_drafts_keep_no_time_of_a_persons_action(tmp_path):
     for cell in cells:
         numbers = [v for v in cell.values if isinstance(v, int) and v > 10**6 and not 7000 <= v < 7005]
         assert not numbers, f"a draft keeps a time: {cell.values}"
+
+
+def test_upgrading_rewrites_what_older_versions_left_in_order(tmp_path, monkeypatch):
+    """A database of the previous version (answers keyed by a random key only, drafts with a per-person expiry,
+    delivered messages with their content) is upgraded in place: every answer, ledger row and proposal is kept
+    but no longer lies in the order it was written, drafts lose their time, delivered messages their content -
+    and the old bytes are gone from the file."""
+    from storage import migrations
+
+    path = tmp_path / "old.db"
+    monkeypatch.setattr(migrations, "MIGRATIONS", [m for m in migrations.MIGRATIONS if m[0] != "m006_anonymity_at_rest"])
+    storage = Storage(path)
+    team = storage.teams.register(-100, "T", 1, "h")
+    round_ = storage.cycles.open_round(storage.cycles.start(team.id, "analyseren"), "analysis")
+    order = [3, 9, 0, 6, 2, 8, 5, 1, 7, 4]
+    with storage.atomic():
+        for k in order:
+            storage.db.execute("INSERT INTO participation (round_id, user_id) VALUES (?, ?)", [round_.id, 5000 + k])
+            storage.db.execute("INSERT INTO answers (key, round_id, part, response) VALUES (?, ?, 'scores', ?)",
+                               [f"{k:032x}", round_.id, json.dumps({"nea_hard": 1, "nea_fast": 1, "marker": k})])
+            storage.db.execute("INSERT INTO proposals (id, round_id, text) VALUES (?, ?, ?)", [100 + k, round_.id, f"Voorstel {k}"])
+        storage.db.execute("INSERT INTO drafts (round_id, user_id, data, expires_at) VALUES (?, 77, '{}', 1812345678)", [round_.id])
+        storage.db.execute("INSERT INTO outbox (chat_id, text, status) VALUES (77, 'OUD-BERICHT-4711', 'sent')")
+        storage.db.execute("INSERT INTO outbox (chat_id, text) VALUES (77, 'nog te versturen')")
+    storage.close()
+    monkeypatch.undo()
+
+    storage = Storage(path)
+    assert storage.applied_migrations == ["m006_anonymity_at_rest"]
+    assert sorted(r["marker"] for r in storage.answers.responses(round_.id, "scores")) == list(range(MEMBERS))
+    assert storage.answers.participants(round_.id) == MEMBERS and storage.proposals.count(round_.id) == MEMBERS
+    assert [row[0] for row in storage.db.execute("SELECT text FROM outbox ORDER BY id")] == ["", "nog te versturen"]
+    assert storage.integrity_ok()
+    storage.close()
+    disk = DatabaseFile(path)
+    answers = [json.loads(_response(c.values))["marker"] for c in disk.layouts("answers")[0]]
+    ledger = [c.values[1] - 5000 for c in disk.layouts("participation")[0]]
+    proposals = [c.values[0] - 100 for c in disk.layouts("proposals")[0]]
+    for layout in (answers, ledger, proposals):
+        assert sorted(layout) == list(range(MEMBERS)) and layout not in (order, order[::-1]), layout
+    raw = path.read_bytes() + (disk.wal or b"")
+    assert b"OUD-BERICHT-4711" not in raw
+    assert (1812345678).to_bytes(4, "big") not in raw
