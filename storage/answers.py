@@ -43,11 +43,12 @@ class Answers:
     def save_draft(self, round_id: int, user_id: int, data: dict, now: int) -> None:
         """Keep a member's progress (it survives restarts; it goes when the round closes). No time is kept:
         when each person last acted would tell who proposed or answered when."""
-        self.db.execute(
-            "INSERT INTO drafts (round_id, user_id, data) VALUES (?, ?, ?) "
-            "ON CONFLICT(round_id, user_id) DO UPDATE SET data = excluded.data",
-            [round_id, user_id, json.dumps(data)],
-        )
+        with self.db.atomic():  # with the id of the update that caused it: a redelivered tap is not applied twice
+            self.db.execute(
+                "INSERT INTO drafts (round_id, user_id, data) VALUES (?, ?, ?) "
+                "ON CONFLICT(round_id, user_id) DO UPDATE SET data = excluded.data",
+                [round_id, user_id, json.dumps(data)],
+            )
 
     def delete_draft(self, round_id: int, user_id: int) -> None:
         """Drop a member's draft."""
