@@ -95,7 +95,8 @@ async def test_the_leader_deletes_the_team_and_everything_of_it(sandbox, running
 
 
 async def test_raw_answers_are_deleted_after_the_retention_period(sandbox, running_bot):
-    """Thirty days after the cycle closed the raw answers, ledger and proposals go; the released totals stay."""
+    """Thirty days after the cycle closed the raw answers, ledger and proposals go; the released totals stay;
+    the deadline scan leaves no row of a message that was sent."""
     leader, members, group, round_id = await closed_check_in(sandbox, running_bot)
     storage = running_bot.storage
     # The leader moves the cycle through to its end: no proposals, no plan, an empty evaluation.
@@ -115,6 +116,7 @@ async def test_raw_answers_are_deleted_after_the_retention_period(sandbox, runni
     await running_bot.run_deadline_scan()
     assert storage.answers.count(round_id, "scores") == 0
     assert count(storage, "participation", "round_id = ?", [round_id]) == 0
+    assert count(storage, "outbox", "status != 'pending'") == 0  # nor a row of a message done with
     released, payload = storage.answers.summary(round_id)
     assert released and payload["respondents"] == 5
     again = await say(sandbox, leader, "/samenvatting", contains="Analyse werkdruk")
