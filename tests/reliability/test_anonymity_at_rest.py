@@ -121,3 +121,25 @@ async def test_proposals_lie_in_no_order_of_their_authors(sandbox, bot):
     _assert_no_order(proposals, ORDER, ledger, drafts)
     _assert_no_order(ledger, ORDER)
     _assert_no_order(drafts, ORDER)
+
+
+def test_a_backup_lays_every_table_out_in_key_order(tmp_path):
+    """`werkdruk-bot backup` (VACUUM INTO) writes each table afresh in key order: in the copy the answers lie
+    in the order of their random keys and the ledger in the order of user ids - neither in submission order."""
+    from bot.backup import backup
+    from storage.db import Storage
+
+    storage = Storage(tmp_path / "w.db")
+    team = storage.teams.register(-100, "T", 1, "h")
+    round_ = storage.cycles.open_round(storage.cycles.start(team.id, "analyseren"), "analysis")
+    for k in ORDER:
+        storage.teams.join(team.id, 5000 + k)
+        assert storage.answers.submit(round_.id, 5000 + k, [("scores", {"marker": k})])
+    backup(tmp_path / "w.db", tmp_path / "copy.db")
+    storage.close()
+    disk = DatabaseFile(tmp_path / "copy.db")
+    answer_keys = [c.values[1] for c in disk.layouts("answers")[0]]
+    ledger = [c.values[1] for c in disk.layouts("participation")[0]]
+    assert len(answer_keys) == len(ledger) == len(ORDER)
+    assert answer_keys == sorted(answer_keys, reverse=True)  # written downward from the end of the page
+    assert ledger == sorted(ledger, reverse=True)
