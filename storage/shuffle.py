@@ -19,12 +19,12 @@ import secrets
 
 import sqlite_utils
 
-_shuffle = random.SystemRandom().shuffle
 
 
 def _rewrite(db: sqlite_utils.Database, table: str, columns: tuple[str, ...], round_id: int, rows: list[tuple]) -> None:
-    """Delete the round's rows of ``table`` and insert ``rows`` again, in a fresh random order."""
-    _shuffle(rows)
+    """Delete the round's rows of ``table`` and insert ``rows`` again, in a fresh random order (a generator
+    seeded with 128 bits from the operating system: one system call, not one per row)."""
+    random.Random(secrets.randbits(128)).shuffle(rows)
     db.execute(f"DELETE FROM {table} WHERE round_id = ?", [round_id])
     marks = ", ".join("?" for _ in columns)
     db.conn.executemany(f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({marks})", rows)
@@ -36,8 +36,9 @@ def reshuffle_round(db: sqlite_utils.Database, round_id: int) -> None:
     Answers get fresh keys (so two copies of the file cannot be matched row by row); the ledger, drafts
     and proposals keep their values (proposal ids are named by ballots). Call inside the transaction of
     the change itself: one durable commit per tap."""
-    answers = [(round_id, secrets.token_hex(16), part, response)
-               for part, response in db.execute("SELECT part, response FROM answers WHERE round_id = ?", [round_id])]
+    rows = db.execute("SELECT part, response FROM answers WHERE round_id = ?", [round_id]).fetchall()
+    keys = secrets.token_bytes(16 * len(rows))
+    answers = [(round_id, keys[16 * i : 16 * i + 16].hex(), part, response) for i, (part, response) in enumerate(rows)]
     _rewrite(db, "answers", ("round_id", "key", "part", "response"), round_id, answers)
     ledger = db.execute("SELECT round_id, user_id FROM participation WHERE round_id = ?", [round_id]).fetchall()
     _rewrite(db, "participation", ("round_id", "user_id"), round_id, ledger)
