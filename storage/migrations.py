@@ -3,7 +3,8 @@
 Three things are kept apart from the first version on (see ARCHITECTURE.md):
 the roster (who is in which team, with which role), the participation ledger (who completed
 which round) and the answers (what was answered: no user, chat, message id or time; a random key
-in a WITHOUT ROWID table, so neither row order nor rowid says who answered when).
+in a WITHOUT ROWID table, so no rowid says who answered when). Where rows lie in the file is the
+business of storage/shuffle.py (m006).
 """
 
 from __future__ import annotations
