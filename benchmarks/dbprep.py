@@ -244,7 +244,7 @@ def generate_year(path: Path, teams: int, members: int = 25, seed: int = 2026, p
             reminders.append((round_id, now + 4 * DAY, 0))
             ledger += [(round_id, u) for u in users[1:6]]
             answers += [(f"{rng.getrandbits(128):032x}", round_id, "scores", rng.choice(score_pool)) for _ in range(5)]
-            drafts += [(round_id, u, json.dumps({"answers": {"nea_hard": 2, "nea_fast": 3, "nea_much": 2}, "position": 3, "state": "answering", "revising": False}), now + 10 * DAY)
+            drafts += [(round_id, u, json.dumps({"answers": {"nea_hard": 2, "nea_fast": 3, "nea_much": 2}, "position": 3, "state": "answering", "revising": False}))
                        for u in users[6:9]]
             outbox.append((chat_id, "Fase 1: analyseren " + "z" * 400, json.dumps({"inline_keyboard": [[{"text": "Check-in", "url": "https://t.me/x?start=round_1"}]]}), None, "sent"))
         with storage.atomic():
@@ -259,7 +259,7 @@ def generate_year(path: Path, teams: int, members: int = 25, seed: int = 2026, p
             conn.executemany("INSERT INTO summaries (round_id, kind, released, shared, payload) VALUES (?, ?, ?, ?, ?)", summaries)
             conn.executemany("INSERT INTO plans (cycle_id, data) VALUES (?, ?)", plans)
             conn.executemany("INSERT INTO proposals (round_id, text, catalogue_key, sources) VALUES (?, ?, ?, ?)", proposals)
-            conn.executemany("INSERT INTO drafts (round_id, user_id, data, expires_at) VALUES (?, ?, ?, ?)", drafts)
+            conn.executemany("INSERT INTO drafts (round_id, user_id, data) VALUES (?, ?, ?)", drafts)
             conn.executemany("INSERT INTO reminders (round_id, due_at, done) VALUES (?, ?, ?)", reminders)
             conn.executemany("INSERT INTO pulses (team_id, every_days, open_days, next_at) VALUES (?, ?, ?, ?)", pulses)
             conn.executemany("INSERT INTO outbox (chat_id, text, markup, photo, status) VALUES (?, ?, ?, ?, ?)", outbox)

@@ -203,7 +203,7 @@ BUTTONS = {
     **{action: schedule.schedule_button for action in schedule.BUTTONS},
     "as_team": cycle_leader.as_team_button,
     **{action: mydata.my_data_button for action in ("my_del", "my_del_yes", "my_del_no")},
-    "team_del": mydata.delete_team_button,
+    **{action: mydata.delete_team_button for action in ("team_del", "team_del_no")},
     "open_round": rounds_member.open_round_button,
     **{action: rounds_member.round_button for action in rounds_member.BUTTONS},
 }

@@ -29,7 +29,7 @@ ACTIONS = frozenset(
         # the school year's schedule (leader)
         "sch_date", "sch_show", "sch_ok", "sch_stop",
         # control over one's data
-        "my_del", "my_del_yes", "my_del_no", "team_del",
+        "my_del", "my_del_yes", "my_del_no", "team_del", "team_del_no",
     }
 )
 _CODE_RE = re.compile(r"v1:([a-z_]{1,20})((?::-?\d{1,15}){0,4})")

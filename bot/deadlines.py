@@ -66,6 +66,7 @@ def _scan(svc: Services, counts: dict) -> Iterator[None]:
         log.exception("the leaders' schedule reminders failed")
     yield
     svc.storage.answers.expire_drafts(svc.now())
+    svc.storage.outbox.forget_finished()  # delivered (or undeliverable) messages leave no row behind
     purged = svc.storage.privacy.purge_raw_answers(dt.date.fromtimestamp(svc.now()), svc.config.privacy.retention_days)
     if purged:
         log.info("deleted the raw answers of %d round(s) after the retention period", purged)

@@ -124,13 +124,9 @@ async def proposal_button(update: Update, context: ContextTypes.DEFAULT_TYPE, pr
 
 def _store_proposal(svc: Services, round_: Round, user_id: int, draft: dict, source: str | None) -> None:
     """Store the proposal without its author and note participation, in one transaction; the draft
-    keeps only how many proposals this member made."""
-    with svc.storage.atomic():
-        if not svc.storage.cycles.round(round_.id).is_open:
-            return
-        svc.storage.proposals.add(round_.id, draft["text"], draft.get("catalogue"), source)
-        svc.storage.answers.note_participation(round_.id, user_id)
-        svc.storage.answers.save_draft(round_.id, user_id, {"made": draft.get("made", 0) + 1, "screen": draft.get("screen")}, svc.now())
+    keeps only how many proposals this member made and their screen, and the round is re-written in a random order."""
+    svc.storage.proposals.submit(round_.id, user_id, draft["text"], draft.get("catalogue"), source, draft.get("made", 0) + 1,
+                                 draft.get("screen"))
     scrub_wal(svc.storage.db)
 
 

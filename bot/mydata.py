@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram.constants import ChatType
 from telegram.error import TelegramError
 from telegram.ext import ContextTypes
 
@@ -35,6 +36,10 @@ async def my_data(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 async def my_data_button(update: Update, context: ContextTypes.DEFAULT_TYPE, press: Callback) -> None:
     """Confirm, then erase (a sole leader of a team with others first hands over or deletes the team)."""
     svc, language, query, user_id = services(context), user_language(update, context), update.callback_query, update.effective_user.id
+    if update.effective_chat.type != ChatType.PRIVATE:  # /mijngegevens is private; in a group only an old
+        team = svc.storage.teams.by_chat(update.effective_chat.id)  # /teamverwijderen prompt had "my_del_no"
+        await delete_team_button(update, context, Callback("team_del_no", (team.id,) if team and press.action == "my_del_no" else ()))
+        return
     await query.answer()
     if press.action == "my_del":
         keyboard = InlineKeyboardMarkup(
@@ -73,19 +78,23 @@ async def delete_team(update: Update, context: ContextTypes.DEFAULT_TYPE, team: 
         return
     keyboard = InlineKeyboardMarkup(
         [[InlineKeyboardButton(t(language, "team_delete_yes"), callback_data=encode("team_del", team.id))],
-         [InlineKeyboardButton(t(language, "leave_no"), callback_data=encode("my_del_no"))]]
+         [InlineKeyboardButton(t(language, "leave_no"), callback_data=encode("team_del_no", team.id))]]
     )
     await reply(update, t(language, "team_delete_confirm", team=team.name, members=svc.storage.teams.count(team.id)), keyboard)
 
 
 async def delete_team_button(update: Update, context: ContextTypes.DEFAULT_TYPE, press: Callback) -> None:
-    """The confirmed deletion: everything of the team goes; the bot says goodbye and leaves the group."""
+    """Either answer to /teamverwijderen, only from the team's leader (the prompt may stand in the group):
+    "no" keeps everything; "yes" deletes everything of the team, says goodbye and leaves the group."""
     svc, language, query = services(context), user_language(update, context), update.callback_query
     team = svc.storage.teams.get(press.args[0]) if press.args else None
     if team is None or svc.storage.teams.role_of(team.id, update.effective_user.id) is not Role.LEADER:
         await query.answer(t(language, "cycle_leaders_only_short"))
         return
     await query.answer()
+    if press.action == "team_del_no":
+        await edit(update, t(language, "mydata_kept"))
+        return
     svc.storage.privacy.delete_team(team.id, team.chat_id)
     await edit(update, t(language, "team_deleted", team=team.name))
     try:

@@ -1,7 +1,10 @@
 """Drafts, the participation ledger, the anonymous answers and the released summaries of rounds.
 
 Submitting moves a draft into the answers and sets the participation flag in ONE transaction, and
-deletes the draft. Answer rows carry a random key and nothing about who gave them or when.
+deletes the draft. Answer rows carry a random key and nothing about who gave them or when; the same
+transaction re-writes the round's answers, ledger and drafts in a fresh random order (storage/shuffle.py),
+so neither their order in the file nor a time says who gave which. Drafts have no per-person time: they
+live as long as their round is open.
 """
 
 from __future__ import annotations
@@ -12,7 +15,7 @@ import sqlite3
 
 import sqlite_utils
 
-DRAFT_LIFETIME = 14 * 24 * 3600
+from storage.shuffle import reshuffle_round
 
 
 def scrub_wal(db: sqlite_utils.Database) -> None:
@@ -34,29 +37,27 @@ class Answers:
 
     # drafts -----------------------------------------------------------------------------------
     def draft(self, round_id: int, user_id: int, now: int) -> dict | None:
-        """A member's unexpired answers in progress for a round."""
-        row = self.db.execute(
-            "SELECT data FROM drafts WHERE round_id = ? AND user_id = ? AND expires_at > ?", [round_id, user_id, now]
-        ).fetchone()
+        """A member's answers in progress for a round (``now`` is kept for the callers; a draft has no time)."""
+        row = self.db.execute("SELECT data FROM drafts WHERE round_id = ? AND user_id = ?", [round_id, user_id]).fetchone()
         return json.loads(row[0]) if row else None
 
     def save_draft(self, round_id: int, user_id: int, data: dict, now: int) -> None:
-        """Keep a member's progress (it survives restarts, and expires unless touched)."""
-        self.db.execute(
-            "INSERT INTO drafts (round_id, user_id, data, expires_at) VALUES (?, ?, ?, ?) "
-            "ON CONFLICT(round_id, user_id) DO UPDATE SET data = excluded.data, expires_at = excluded.expires_at",
-            [round_id, user_id, json.dumps(data), now + DRAFT_LIFETIME],
-        )
+        """Keep a member's progress (it survives restarts; it goes when the round closes). No time is kept:
+        when each person last acted would tell who proposed or answered when."""
+        with self.db.atomic():  # with the id of the update that caused it: a redelivered tap is not applied twice
+            self.db.execute(
+                "INSERT INTO drafts (round_id, user_id, data) VALUES (?, ?, ?) "
+                "ON CONFLICT(round_id, user_id) DO UPDATE SET data = excluded.data",
+                [round_id, user_id, json.dumps(data)],
+            )
 
     def delete_draft(self, round_id: int, user_id: int) -> None:
         """Drop a member's draft."""
         self.db.execute("DELETE FROM drafts WHERE round_id = ? AND user_id = ?", [round_id, user_id])
 
     def expire_drafts(self, now: int) -> int:
-        """Delete every expired draft, and every draft of a round that is no longer open."""
-        cursor = self.db.execute(
-            "DELETE FROM drafts WHERE expires_at <= ? OR round_id IN (SELECT id FROM rounds WHERE state != 'open')", [now]
-        )
+        """Delete every draft of a round that is no longer open (``now`` is kept for the callers)."""
+        cursor = self.db.execute("DELETE FROM drafts WHERE round_id IN (SELECT id FROM rounds WHERE state != 'open')")
         return cursor.rowcount
 
     # ledger and answers ------------------------------------------------------------------------
@@ -65,10 +66,6 @@ class Answers:
         return self.db.execute(
             "SELECT 1 FROM participation WHERE round_id = ? AND user_id = ?", [round_id, user_id]
         ).fetchone() is not None
-
-    def note_participation(self, round_id: int, user_id: int) -> None:
-        """Record that ``user_id`` took part (for rounds where one may contribute more than once)."""
-        self.db.execute("INSERT OR IGNORE INTO participation (round_id, user_id) VALUES (?, ?)", [round_id, user_id])
 
     def to_remind(self, round_id: int, team_id: int) -> list[tuple[int, str]]:
         """(user id, language) of the team's members who can be messaged and have not taken part yet."""
@@ -88,7 +85,8 @@ class Answers:
         """Store a member's answers anonymously and mark them as done, in one transaction.
 
         ``parts`` are (part, payload) pairs, each stored as its own row under a random key, so that
-        for instance an open answer is not linked to the scores given with it. False when the member
+        for instance an open answer is not linked to the scores given with it; then the whole round is
+        re-written in a fresh random order (nor lie they side by side in the file). False when the member
         had already completed the round, or the round has closed (nothing is stored then).
         """
         try:
@@ -100,12 +98,12 @@ class Answers:
                 )
                 if cursor.rowcount != 1:
                     raise sqlite3.IntegrityError("round closed")
-                for part, payload in parts:
-                    self.db.execute(
-                        "INSERT INTO answers (key, round_id, part, response) VALUES (?, ?, ?, ?)",
-                        [self.rng.randbytes(16).hex(), round_id, part, json.dumps(payload)],
-                    )
                 self.db.execute("DELETE FROM drafts WHERE round_id = ? AND user_id = ?", [round_id, user_id])
+                self.db.conn.executemany(
+                    "INSERT INTO answers (key, round_id, part, response) VALUES (?, ?, ?, ?)",
+                    [(self.rng.randbytes(16).hex(), round_id, part, json.dumps(payload)) for part, payload in parts],
+                )
+                reshuffle_round(self.db, round_id, self.rng)
         except sqlite3.IntegrityError:
             return False
         scrub_wal(self.db)

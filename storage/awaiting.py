@@ -4,7 +4,13 @@ from __future__ import annotations
 
 import sqlite_utils
 
-AWAIT_LIFETIME = 24 * 3600
+DAY = 24 * 3600
+
+
+def _expiry(now: int) -> int:
+    """The end of the day after ``now`` (UTC): 24 to 48 hours, coarse, so the row tells only the day on
+    which someone was asked to type, not the moment."""
+    return (now // DAY + 2) * DAY
 
 
 class Awaiting:
@@ -18,7 +24,7 @@ class Awaiting:
         self.db.execute(
             "INSERT INTO awaiting (user_id, kind, ref, expires_at) VALUES (?, ?, ?, ?) "
             "ON CONFLICT(user_id) DO UPDATE SET kind = excluded.kind, ref = excluded.ref, expires_at = excluded.expires_at",
-            [user_id, kind, ref, now + AWAIT_LIFETIME],
+            [user_id, kind, ref, _expiry(now)],
         )
 
     def get(self, user_id: int, now: int) -> tuple[str, int] | None:

@@ -66,6 +66,7 @@ class Storage:
         rng = rng if rng is not None else random.SystemRandom()
         self.db = connect(self.path)
         self.applied_migrations = migrate(self.db)
+        scrub_wal(self.db)  # a crash right after a commit may have left old page images in the -wal
         self.teams = Teams(self.db, clock)
         self.people = People(self.db)
         self.updates = UpdateLog(self.db)

@@ -3,7 +3,8 @@
 Three things are kept apart from the first version on (see ARCHITECTURE.md):
 the roster (who is in which team, with which role), the participation ledger (who completed
 which round) and the answers (what was answered: no user, chat, message id or time; a random key
-in a WITHOUT ROWID table, so neither row order nor rowid says who answered when).
+in a WITHOUT ROWID table, so no rowid says who answered when). Where rows lie in the file is the
+business of storage/shuffle.py (m006).
 """
 
 from __future__ import annotations
@@ -206,6 +207,40 @@ def m004_retention(db: sqlite_utils.Database) -> None:
 def m005_answer_index(db: sqlite_utils.Database) -> None:
     """Find a round's answers without scanning them all (the key stays random: row order says nothing)."""
     db.execute("CREATE INDEX IF NOT EXISTS answers_by_round ON answers(round_id, part)")
+
+
+@migration
+def m006_anonymity_at_rest(db: sqlite_utils.Database) -> None:
+    """Nothing in the file's layout or times may pair a person with an answer (storage/shuffle.py).
+
+    The answers are keyed by (round, random key), so a round's rows sit together in a few pages that are
+    cheap to re-write in a fresh random order at every submission; drafts carry no per-person expiry (they
+    live as long as their round is open); delivered outbox rows keep no content. Existing rows of every
+    round are re-written once, in random order, with fresh keys.
+    """
+    db.executescript(
+        """
+        CREATE TABLE answers_shuffled (
+            round_id INTEGER NOT NULL REFERENCES rounds(id) ON DELETE CASCADE,
+            key TEXT NOT NULL,
+            part TEXT NOT NULL,
+            response TEXT NOT NULL,
+            PRIMARY KEY (round_id, key)
+        ) WITHOUT ROWID;
+        INSERT INTO answers_shuffled (round_id, key, part, response)
+            SELECT round_id, lower(hex(randomblob(16))), part, response FROM answers ORDER BY random();
+        DROP INDEX IF EXISTS answers_by_round;
+        DROP TABLE answers;
+        ALTER TABLE answers_shuffled RENAME TO answers;
+        ALTER TABLE drafts DROP COLUMN expires_at;
+        UPDATE outbox SET text = '', markup = NULL, photo = NULL, document = NULL, filename = NULL WHERE status != 'pending';
+        """
+    )
+    for table in ("participation", "drafts", "proposals"):  # every row written again, in random order
+        db.execute(f"CREATE TEMP TABLE shuffled AS SELECT * FROM {table}")
+        db.execute(f"DELETE FROM {table}")
+        db.execute(f"INSERT INTO {table} SELECT * FROM shuffled ORDER BY random()")
+        db.execute("DROP TABLE temp.shuffled")
 
 
 @migration

@@ -61,8 +61,17 @@ class Outbox:
         return row[0]
 
     def mark(self, message_id: int, status: str) -> None:
-        """Record the outcome: 'sent', 'unreachable' (blocked or never started) or 'failed'."""
-        self.db.execute("UPDATE outbox SET status = ? WHERE id = ?", [status, message_id])
+        """Record the outcome: 'sent', 'unreachable' (blocked or never started) or 'failed'. The message's
+        content is not kept once it is done with (under secure_delete the old bytes are zeroed)."""
+        self.db.execute(
+            "UPDATE outbox SET status = ?, text = '', markup = NULL, photo = NULL, document = NULL, filename = NULL "
+            "WHERE id = ?",
+            [status, message_id],
+        )
+
+    def forget_finished(self) -> int:
+        """Delete the rows of messages that are done with (retention: only pending messages are kept)."""
+        return self.db.execute("DELETE FROM outbox WHERE status != 'pending'").rowcount
 
     def defer(self, message_id: int, until: int) -> None:
         """Try again later (after a 429 or a network error)."""

@@ -36,7 +36,7 @@ class Privacy:
         return {"teams": teams, "rounds": rounds, "person": person, "drafts": drafts}
 
     def forget_person(self, user_id: int) -> None:
-        """Erase ``user_id``: memberships, drafts, pending input, contact details, pending private messages,
+        """Erase ``user_id``: memberships, drafts, pending input, contact details, every outbox row to them,
         and participation in closed rounds. Participation in a round still open is kept until it closes
         (see :meth:`drop_departed`), so nobody can take part twice; anonymous answers stay anonymous."""
         with self.db.atomic():
@@ -44,7 +44,7 @@ class Privacy:
             self.db.execute("DELETE FROM drafts WHERE user_id = ?", [user_id])
             self.db.execute("DELETE FROM awaiting WHERE user_id = ?", [user_id])
             self.db.execute("DELETE FROM people WHERE user_id = ?", [user_id])
-            self.db.execute("DELETE FROM outbox WHERE chat_id = ? AND status = 'pending'", [user_id])
+            self.db.execute("DELETE FROM outbox WHERE chat_id = ?", [user_id])  # sent or not
             self.db.execute(
                 "DELETE FROM participation WHERE user_id = ? AND round_id IN (SELECT id FROM rounds WHERE state != 'open')", [user_id]
             )
@@ -57,16 +57,17 @@ class Privacy:
         )
 
     def delete_team(self, team_id: int, chat_id: int) -> None:
-        """Delete a team and everything of it (rounds, answers, summaries, plans, pulses, roster), its pending
-        messages, and the contact details of people who are in no other team."""
+        """Delete a team and everything of it (rounds, answers, summaries, plans, pulses, roster), every outbox
+        row to its group, and the contact details and outbox rows of people who are in no other team."""
         with self.db.atomic():
             members = [row[0] for row in self.db.execute("SELECT user_id FROM roster WHERE team_id = ?", [team_id])]
-            self.db.execute("DELETE FROM outbox WHERE chat_id = ? AND status = 'pending'", [chat_id])
+            self.db.execute("DELETE FROM outbox WHERE chat_id = ?", [chat_id])  # sent or not
             self.db.execute("DELETE FROM teams WHERE id = ?", [team_id])
             for user_id in members:
                 if self.db.execute("SELECT 1 FROM roster WHERE user_id = ?", [user_id]).fetchone() is None:
                     self.db.execute("DELETE FROM people WHERE user_id = ?", [user_id])
                     self.db.execute("DELETE FROM awaiting WHERE user_id = ?", [user_id])
+                    self.db.execute("DELETE FROM outbox WHERE chat_id = ?", [user_id])
 
     def purge_raw_answers(self, today: dt.date, retention_days: int, limit: int = 50) -> int:
         """Delete the raw answers, ledger and proposals of rounds whose cycle (or, for a pulse, the round

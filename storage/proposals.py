@@ -1,4 +1,6 @@
-"""Anonymous proposals of measures (bespreken): no author, a random id, so order says nothing."""
+"""Anonymous proposals of measures (bespreken): no author, a random id; each new proposal re-writes the
+round's proposals, ledger and drafts in a fresh random order, so neither id nor place in the file says who
+proposed which (storage/shuffle.py)."""
 
 from __future__ import annotations
 
@@ -7,6 +9,8 @@ import random
 from dataclasses import dataclass, field
 
 import sqlite_utils
+
+from storage.shuffle import reshuffle_round
 
 
 @dataclass
@@ -47,6 +51,24 @@ class Proposals:
             )
             if cursor.rowcount == 1:
                 return proposal_id
+
+    def submit(self, round_id: int, user_id: int, text: str, catalogue_key: str | None, source: str | None, made: int,
+               screen: int | None = None) -> bool:
+        """A member's proposal, in one transaction: stored without its author, participation noted, the
+        member's draft keeping only how many they made (``made``) and which message shows their screen
+        (``screen``, so a stale screen can lose its buttons), and the round re-written in a random order.
+        False (nothing stored) when the round is no longer open."""
+        with self.db.atomic():
+            if self.db.execute("SELECT 1 FROM rounds WHERE id = ? AND state = 'open'", [round_id]).fetchone() is None:
+                return False
+            self.add(round_id, text, catalogue_key, source)
+            self.db.execute("INSERT OR IGNORE INTO participation (round_id, user_id) VALUES (?, ?)", [round_id, user_id])
+            self.db.execute(
+                "INSERT INTO drafts (round_id, user_id, data) VALUES (?, ?, ?) ON CONFLICT(round_id, user_id) DO UPDATE SET data = excluded.data",
+                [round_id, user_id, json.dumps({"made": made, "screen": screen})],
+            )
+            reshuffle_round(self.db, round_id, self.rng)
+        return True
 
     def of_round(self, round_id: int) -> list[Proposal]:
         """The round's proposals that were not merged into another, in random-id order."""

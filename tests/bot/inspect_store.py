@@ -20,14 +20,14 @@ def assert_nothing_links(storage, people, log_text: str = "") -> None:
     user_ids = {user.id for user in people}
     names = {user.first_name for user in people}
 
-    # The answers: a random key, the round, the part, the payload - nothing else, in key order.
+    # The answers: the round, a random key, the part, the payload - nothing else, in (round, key) order.
+    # (Where the rows lie in the file is attacked in tests/storage/test_anonymity_at_rest.py.)
     assert {c.name for c in db["answers"].columns} == {"key", "round_id", "part", "response"}
     assert "WITHOUT ROWID" in db.execute("SELECT sql FROM sqlite_master WHERE name = 'answers'").fetchone()[0]
-    keys = [row[0] for row in db.execute("SELECT key, response FROM answers NOT INDEXED")]  # the table as stored
-    assert keys and keys == sorted(keys), "row order must be the random key's order"
-    by_round = [tuple(row) for row in db.execute("SELECT round_id, part, key FROM answers INDEXED BY answers_by_round")]
-    assert by_round == sorted(by_round), "the index orders by round, part and the random key - never by time"
-    assert all(re.fullmatch(r"[0-9a-f]{32}", key) for key in keys)
+    by_round = [tuple(row) for row in db.execute("SELECT round_id, key FROM answers NOT INDEXED")]  # the table as stored
+    assert by_round and by_round == sorted(by_round), "the lookup order is the round and the random key - never time"
+    assert all(re.fullmatch(r"[0-9a-f]{32}", key) for _, key in by_round)
+    assert {c.name for c in db["drafts"].columns} == {"round_id", "user_id", "data"}, "a draft keeps no time"
     assert {c.name for c in db["participation"].columns} == {"round_id", "user_id"}
     assert {c.name for c in db["proposals"].columns} == {"id", "round_id", "text", "catalogue_key", "sources", "merged_into"}
 

@@ -43,7 +43,8 @@ async def test_members_cannot_steer(sandbox, running_bot, team_in_cycle):
 
 
 async def test_forged_leader_buttons_are_refused(sandbox, running_bot, team_in_cycle):
-    """Leader buttons with forged data (any team, round or cycle id) pressed by a member do nothing."""
+    """Leader buttons with forged data (any team, round or cycle id) pressed by a member, in private or in the
+    group, are refused with a message and do nothing - every button of every leader prompt."""
     leader, (anna, *_), group, url = team_in_cycle
     storage = running_bot.storage
     team = storage.teams.by_chat(group.id)
@@ -56,12 +57,17 @@ async def test_forged_leader_buttons_are_refused(sandbox, running_bot, team_in_c
         f"v1:plan_item:{cycle_id}:0", f"v1:plan_submit:{cycle_id}", f"v1:pmr:{cycle_id}:1", f"v1:plan_doc:{cycle_id}",
         f"v1:pulse:{team.id}:30", f"v1:as_team:3:{team.id}", f"v1:team_del:{team.id}",
         f"v1:sch_date:{team.id}", f"v1:sch_show:{team.id}:740000", f"v1:sch_ok:{team.id}:740000", f"v1:sch_stop:{team.id}",
+        # the other buttons of the same prompts (every one of them may stand in the group)
+        f"v1:src_ok:{team.id}:0", f"v1:next_wait:{team.id}", f"v1:merge_a:{round_id}:1", f"v1:merge_b:{round_id}:1:2",
+        f"v1:plan_field:{cycle_id}:0:0", f"v1:plan_add:{cycle_id}", f"v1:plan_del:{cycle_id}:0", f"v1:plan_back:{cycle_id}",
+        f"v1:plan_revise:{cycle_id}", f"v1:pmr_today:{cycle_id}:1", f"v1:team_del_no:{team.id}",
     ]
     before = snapshot(storage)
-    for data in forged:
-        query = await sandbox.press_raw(anna, anna.id, 1, data)
+    in_the_group = ["v1:my_del_no", "v1:my_del_yes", "v1:my_del"]  # /mijngegevens' buttons have no place there
+    for chat_id, data in [(anna.id, d) for d in forged] + [(group.id, d) for d in forged + in_the_group]:
+        query = await sandbox.press_raw(anna, chat_id, 1, data)
         answer = await sandbox.wait_for_callback_answer(query)
-        assert answer.params.get("text"), data
+        assert answer.params.get("text"), (chat_id, data)
     assert snapshot(storage) == before
     assert not [m for m in sandbox.sent_messages(group.id) if "Fase 2" in m.text]
 

@@ -95,7 +95,8 @@ async def test_the_leader_deletes_the_team_and_everything_of_it(sandbox, running
 
 
 async def test_raw_answers_are_deleted_after_the_retention_period(sandbox, running_bot):
-    """Thirty days after the cycle closed the raw answers, ledger and proposals go; the released totals stay."""
+    """Thirty days after the cycle closed the raw answers, ledger and proposals go; the released totals stay;
+    the deadline scan leaves no row of a message that was sent."""
     leader, members, group, round_id = await closed_check_in(sandbox, running_bot)
     storage = running_bot.storage
     # The leader moves the cycle through to its end: no proposals, no plan, an empty evaluation.
@@ -115,7 +116,66 @@ async def test_raw_answers_are_deleted_after_the_retention_period(sandbox, runni
     await running_bot.run_deadline_scan()
     assert storage.answers.count(round_id, "scores") == 0
     assert count(storage, "participation", "round_id = ?", [round_id]) == 0
+    assert count(storage, "outbox", "status != 'pending'") == 0  # nor a row of a message done with
     released, payload = storage.answers.summary(round_id)
     assert released and payload["respondents"] == 5
     again = await say(sandbox, leader, "/samenvatting", contains="Analyse werkdruk")
     assert "5 van de 5" in again.text
+
+
+def _button(message, label: str) -> str:
+    return next(b["callback_data"] for row in message["reply_markup"]["inline_keyboard"] for b in row if b["text"] == label)
+
+
+async def test_a_member_cannot_answer_the_leaders_team_deletion_prompt(sandbox, running_bot):
+    """The /teamverwijderen prompt stands in the group: a member pressing either of its buttons is refused and
+    nothing changes (the message is not edited); the leader's own "Nee, ik blijf" keeps the team."""
+    leader, (anna, _), group = await form_team(sandbox, ["Anna", "Bram"])
+    ask = await say(sandbox, leader, "/teamverwijderen", chat=group, contains="Weet je zeker")
+    for label in ("Nee, ik blijf", "Ja, verwijder het team"):
+        mark = sandbox.mark()
+        query = await sandbox.press_button(anna, ask.message, _button(ask.message, label))
+        answer = await sandbox.wait_for_callback_answer(query)
+        assert answer.params.get("text") == "Dit kan alleen de teamleider.", label
+        assert not [c for c in sandbox.calls[mark:] if c.method.startswith("editMessage")], label
+    assert running_bot.storage.teams.by_chat(group.id) is not None
+    kept = await press(sandbox, leader, ask.message, _button(ask.message, "Nee, ik blijf"))
+    assert kept["text"] == "Prima, er is niets verwijderd."
+    assert running_bot.storage.teams.by_chat(group.id) is not None
+
+
+async def test_delivered_messages_keep_no_content_and_erasure_removes_every_outbox_row(sandbox, running_bot):
+    """Once sent, an outbox row keeps no text, buttons, image or document; erasing a co-leader removes every
+    row addressed to her (sent or not), and deleting the team every row to the group and to its leader."""
+    leader, members, group = await form_team(sandbox, ["Anna", "Bram", "Chris", "Dewi"])
+    anna = members[0]
+    annas_message = await sandbox.send_text(anna, "Goedemorgen!", chat=group)
+    mark = sandbox.mark()
+    await sandbox.send_text(leader, "/coleider", chat=group, reply_to=annas_message)
+    await sandbox.wait_for_message(group.id, since=mark, contains="Anna is nu co-leider")
+    url = round_url(await start_cycle(sandbox, leader, group, keep_sources=ONE_SOURCE))
+    for user in [leader, *members]:
+        await check_in(sandbox, user, url, SHORT)
+    mark = sandbox.mark()
+    await leader_moves_on(sandbox, leader)
+    await sandbox.wait_for(lambda c: c.method == "sendPhoto" and c.ok and c.params["chat_id"] == anna.id, since=mark)
+    storage = running_bot.storage
+    outbox = running_bot.application.bot_data["services"].outbox
+    await outbox.idle.wait()
+    assert count(storage, "outbox", "chat_id = ? AND status = 'sent'", [anna.id]) > 0
+    assert count(storage, "outbox", "status = 'sent' AND (text != '' OR markup IS NOT NULL OR photo IS NOT NULL "
+                                    "OR document IS NOT NULL OR filename IS NOT NULL)") == 0
+    storage.outbox.add(anna.id, "Nog niet verstuurd")
+    storage.outbox.defer(storage.db.execute("SELECT max(id) FROM outbox").fetchone()[0], 2**40)  # a pending row too
+
+    shown = await say(sandbox, anna, "/mijngegevens", contains="Wat ik over jou bewaar")
+    confirm = await press(sandbox, anna, shown.message, "v1:my_del")
+    await press(sandbox, anna, confirm, "v1:my_del_yes")
+    assert count(storage, "outbox", "chat_id = ?", [anna.id]) == 0
+
+    assert count(storage, "outbox", "chat_id IN (?, ?)", [group.id, leader.id]) > 0
+    ask = await say(sandbox, leader, "/teamverwijderen", contains="Weet je zeker")
+    mark = sandbox.mark()
+    await press(sandbox, leader, ask.message, "v1:team_del:")
+    await sandbox.wait_for(lambda c: c.method == "leaveChat" and c.params["chat_id"] == group.id, since=mark)
+    assert count(storage, "outbox", "chat_id IN (?, ?)", [group.id, leader.id]) == 0

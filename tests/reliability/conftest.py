@@ -146,6 +146,13 @@ class BotProcess:
         self.process = None
         return code
 
+    async def kill_after_answer(self, sandbox, user, message: dict, data: str) -> None:
+        """Press a button and SIGKILL the bot the moment it answers the query (its change is committed by
+        then); the bot stays down, so its files can be read as the kill left them."""
+        query_id = await sandbox.press_button(user, message, data)
+        await sandbox.wait_for_callback_answer(query_id, timeout=20)
+        await self.kill()
+
     async def restart_after_kill(self) -> None:
         """SIGKILL, then start again on the same database."""
         await self.kill()

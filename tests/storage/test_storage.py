@@ -191,3 +191,20 @@ def test_a_round_is_closed_and_released_once(tmp_path):
         storage.cycles.open_round(cycle, "proposals")
         storage.cycles.open_round(cycle, "vote")
     storage.close()
+
+
+def test_a_message_done_with_keeps_no_content_and_its_row_goes(tmp_path):
+    """Marking an outbox row sent, unreachable or failed blanks its text, buttons, image and document (secure
+    delete zeroes the old bytes); forgetting the finished rows keeps only what is still to be sent."""
+    storage = Storage(tmp_path / "w.db")
+    rows = [storage.outbox.add(7, f"GEHEIM-{status}", {"inline_keyboard": []}, photo=b"PNG-4711", filename="a.png")
+            for status in ("sent", "unreachable", "failed", "pending")]
+    for row, status in zip(rows, ("sent", "unreachable", "failed")):
+        storage.outbox.mark(row, status)
+    kept = storage.db.execute("SELECT text, markup, photo, document, filename FROM outbox WHERE status != 'pending'").fetchall()
+    assert kept == [("", None, None, None, None)] * 3
+    assert storage.outbox.forget_finished() == 3
+    assert [m.text for m in storage.outbox.pending(now=0)] == ["GEHEIM-pending"]
+    storage.close()
+    raw = (tmp_path / "w.db").read_bytes()
+    assert b"GEHEIM-sent" not in raw and b"GEHEIM-failed" not in raw and b"GEHEIM-pending" in raw
