@@ -125,7 +125,7 @@ async def run_demo(out: Path, echo: Callable[[str], None] = print) -> DemoResult
     echo(f"\nDe demo speelde een schooljaar na, van {START:%d-%m-%Y} tot {clock.day:%d-%m-%Y}, "
          "en maakte geen enkele verbinding buiten deze computer.")
     echo(f"Van /cyclus tot het plan voor de PMR deed de schoolleider {effort.actions} handelingen: {effort.messages} "
-         f"berichten (waarvan {effort.plan_fields} velden van het plan) en {effort.taps} tikken; "
+         f"berichten (waarvan {effort.plan_fields} {'veld' if effort.plan_fields == 1 else 'velden'} van het plan) en {effort.taps} tikken; "
          f"{effort.taking_part} daarvan om zelf mee te doen aan de rondes, zoals elk teamlid.")
     _print_chat(sandbox, people["leader"], "Wat de schoolleider (Sanne) ziet", echo)
     _print_chat(sandbox, people["anna"], "Wat een teamlid (Anna) ziet", echo)
