@@ -6,7 +6,8 @@ conversation is printed as the leader and one member see it, and the leader's su
 plan document are written to a folder.
 
 The cycle spans a school year on a clock that the bot and the sandbox share and that the demo moves
-forward (weeks between phases, a month to the pulse), starting at a fixed moment. The simulated people
+forward (weeks between phases, a month to the pulse), starting at a fixed moment. The leader plans the cycle
+back from the PMR's date, so both votes close at their planned deadline and the PMR decides on the planned day. The simulated people
 and the bot draw from seeded random sources (the bot's is injected: invite codes, proposal ids, answer
 keys, shuffles), so the same demo gives the same transcripts, charts and plan in every run.
 """
