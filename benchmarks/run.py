@@ -37,7 +37,7 @@ from bot.charts import sources_chart  # noqa: E402
 from bot.common import Services  # noqa: E402
 from bot.config import Config  # noqa: E402
 from bot.demo import run_demo  # noqa: E402
-from bot.demo_transcript import LEADER_ACTIONS_CAP  # noqa: E402
+from bot.demo_transcript import LEADER_ACTIONS_CAP, LEADER_MESSAGES_CAP, PLAN_FIELDS_CAP  # noqa: E402
 from bot.rounds_render import analysis_summary  # noqa: E402
 from bot.sandbox import Sandbox  # noqa: E402
 from benchmarks import dbprep  # noqa: E402
@@ -353,9 +353,11 @@ async def workload_leader_effort(report: Report, folder: Path) -> None:
     w = "6. leader's effort (demo)"
     report.add(w, "actions, /cyclus -> PMR-ready PDF (3 measures)", f"{effort.actions} ({effort.messages} messages + {effort.taps} taps)",
                target=f"<= {LEADER_ACTIONS_CAP}", met=yes(effort.actions <= LEADER_ACTIONS_CAP))
-    report.add(w, "  of which typed plan fields", str(effort.plan_fields))
+    report.add(w, "  of which typed plan fields", str(effort.plan_fields), target=f"<= {PLAN_FIELDS_CAP}",
+               met=yes(effort.plan_fields <= PLAN_FIELDS_CAP))
     report.add(w, "  of which taking part as any member does", str(effort.taking_part))
-    report.add(w, "messages in the leader's chat, whole demo", str(effort.messages_whole_demo))
+    report.add(w, "messages in the leader's chat, whole demo", str(effort.messages_whole_demo), target=f"<= {LEADER_MESSAGES_CAP}",
+               met=yes(effort.messages_whole_demo <= LEADER_MESSAGES_CAP))
     report.notes.append(f"leader's effort: the demo's cycle (bot/demo.py) took {time.perf_counter() - started:.1f} s; "
                         "counted by bot.demo_transcript.leader_effort")
 

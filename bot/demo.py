@@ -6,7 +6,8 @@ conversation is printed as the leader and one member see it, and the leader's su
 plan document are written to a folder.
 
 The cycle spans a school year on a clock that the bot and the sandbox share and that the demo moves
-forward (weeks between phases, a month to the pulse), starting at a fixed moment. The simulated people
+forward (weeks between phases, a month to the pulse), starting at a fixed moment. The leader plans the cycle
+back from the PMR's date, so both votes close at their planned deadline and the PMR decides on the planned day. The simulated people
 and the bot draw from seeded random sources (the bot's is injected: invite codes, proposal ids, answer
 keys, shuffles), so the same demo gives the same transcripts, charts and plan in every run.
 """
@@ -28,7 +29,7 @@ from bot.demo_transcript import LeaderEffort, RecordedSandbox, leader_effort, ou
 from bot.local import RunningBot, sandbox_config
 from bot.sandbox.actors import (
     check_in,
-    fill_item,
+    confirm_measures,
     form_team,
     leader_moves_on,
     open_vote,
@@ -44,18 +45,18 @@ MEMBERS = ["Anna", "Bram", "Chris", "Dewi", "Eva", "Fleur", "Gijs"]  # Gijs neve
 SOURCES = ["administratie en registratie", "contact met ouders"]
 CAUSES = ["De administratie rond toetsen", "Mails van ouders in de avond", "Te veel vergaderingen", "De groep is erg groot"]
 HELPS = ["Een onderwijsassistent", "Vaste mailmomenten", "Minder overleg, korter", "Hulp bij de zorgleerlingen"]
-# The plan's fields per measure, by the measure's title as the plan shows it (goal, result, activities, who, cost).
-PLAN_FIELDS = {
-    "onderwijsassistent": ["Minder administratie bij leerkrachten", "Twee uur per week minder registratie per leerkracht",
-                           "De assistent neemt toetsregistratie over", "Directie en IB", "38000"],
-    "Vaste mailmomenten voor ouders": ["Rust na schooltijd", "Geen ouderberichten na 17 uur",
-                                       "Afspraken in de nieuwsbrief en de schoolapp", "Teamleider en MR", "1500"],
-    "Kortere teamvergaderingen": ["Kortere vergaderingen", "Het teamoverleg duurt hooguit een uur",
-                                  "Vaste agenda, besluiten vooraf voorbereid", "Directie", "0"],
-}
+# The team's top three are catalogue measures, so the plan starts filled in: the leader confirms each with a
+# tap and types only what differs, here the assistant's cost as the school board priced it (plan title -> cost).
+PLAN_MEASURES = ("onderwijsassistent", "administratieve ondersteuning", "conciërge")
+TYPED_COSTS = {"onderwijsassistent": "31000"}
+# Yearly employer cost per fte per role, in euros: the demo's own plausible figures for a Dutch primary school,
+# NOT a source (flows/data/staff_costs.toml ships none); a school sets its board's figures in config.toml.
+STAFF_COSTS = {"onderwijsassistent": 52000, "leerkracht": 78000, "vakleerkracht": 76000, "concierge": 46000,
+               "administratief_medewerker": 50000}
 ZONE = ZoneInfo("Europe/Amsterdam")
 START = dt.datetime(2026, 9, 7, 8, 30, tzinfo=ZONE)  # a Monday at the start of the school year
 SEED = 2026
+PMR_DAY = dt.date(2026, 10, 15)  # the PMR's meeting the leader plans back from (a Thursday, six weeks ahead)
 
 
 @dataclass(frozen=True)
@@ -109,7 +110,8 @@ async def run_demo(out: Path, echo: Callable[[str], None] = print) -> DemoResult
     clock = DemoClock(START)
     async with RecordedSandbox(bot_username="werkdruk_demo_bot", bot_first_name="Werkdrukbot", clock=clock) as sandbox:
         with tempfile.TemporaryDirectory() as folder:
-            config = sandbox_config(sandbox, Path(folder) / "demo.db", privacy=PrivacyConfig(5, 5))
+            config = sandbox_config(sandbox, Path(folder) / "demo.db", privacy=PrivacyConfig(5, 5),
+                                    staff_costs=dict(STAFF_COSTS))
             bot = await RunningBot(config, clock=clock, rng=random.Random(f"{SEED}-bot")).start()
             for job in bot.application.job_queue.get_jobs_by_name("deadlines"):
                 job.schedule_removal()  # the demo runs the deadline scan itself whenever it moves the clock
@@ -124,7 +126,7 @@ async def run_demo(out: Path, echo: Callable[[str], None] = print) -> DemoResult
     echo(f"\nDe demo speelde een schooljaar na, van {START:%d-%m-%Y} tot {clock.day:%d-%m-%Y}, "
          "en maakte geen enkele verbinding buiten deze computer.")
     echo(f"Van /cyclus tot het plan voor de PMR deed de schoolleider {effort.actions} handelingen: {effort.messages} "
-         f"berichten (waarvan {effort.plan_fields} velden van het plan) en {effort.taps} tikken; "
+         f"berichten (waarvan {effort.plan_fields} {'veld' if effort.plan_fields == 1 else 'velden'} van het plan) en {effort.taps} tikken; "
          f"{effort.taking_part} daarvan om zelf mee te doen aan de rondes, zoals elk teamlid.")
     _print_chat(sandbox, people["leader"], "Wat de schoolleider (Sanne) ziet", echo)
     _print_chat(sandbox, people["anna"], "Wat een teamlid (Anna) ziet", echo)
@@ -147,11 +149,13 @@ async def _play(sandbox: RecordedSandbox, bot: RunningBot, rng: random.Random, c
     everyone, answering = [leader, *members], [leader, *members[:-1]]
     await say(sandbox, leader, "/leerlingen 212", contains="212")
 
-    echo("2. Analyseren: zeven van de acht vullen de anonieme check-in in (Gijs niet).")
-    url = round_url(await start_cycle(sandbox, leader, group, keep_sources=SOURCES[:2], add_source="Vergaderingen op woensdag"))
+    echo("2. Analyseren: de schoolleider plant het schooljaar terug vanaf de PMR-datum; zeven van de acht vullen "
+         "de anonieme check-in in (Gijs niet).")
+    url = round_url(await start_cycle(sandbox, leader, group, keep_sources=SOURCES[:2], add_source="Vergaderingen op woensdag",
+                                      plan_until=f"{PMR_DAY:%d-%m-%Y}"))
     for user in answering:
         await check_in(sandbox, user, url, analysis_answers(rng))
-    await _later(bot, clock, 3, dt.time(8, 0))  # Thursday: the check-in closes, the team meets next week
+    await _later(bot, clock, 3, dt.time(8, 0))  # Thursday: seven of eight answered, the leader closes the check-in early
     mark = sandbox.mark()
     await leader_moves_on(sandbox, leader)
     bespreken = await sandbox.wait_for_message(group.id, since=mark, contains="Fase 2")
@@ -164,29 +168,26 @@ async def _play(sandbox: RecordedSandbox, bot: RunningBot, rng: random.Random, c
     await propose(sandbox, members[0], proposals_url, catalogue="onderwijsassistent", source="administratie en registratie")
     await propose(sandbox, members[1], proposals_url, own_words="Vaste mailmomenten voor ouders")
     await propose(sandbox, members[2], proposals_url, catalogue="onderwijsassistent")
-    await propose(sandbox, members[3], proposals_url, own_words="Kortere teamvergaderingen", source="Vergaderingen op woensdag")
+    await propose(sandbox, members[3], proposals_url, catalogue="administratieve ondersteuning", source="administratie en registratie")
     await propose(sandbox, members[4], proposals_url, catalogue="conciërge")
     await _later(bot, clock, 5, dt.time(8, 0))
-    vote_url = await open_vote(sandbox, leader, group)
-    ballots = [["onderwijsassistent"] * 2 + ["Vaste mailmomenten voor ouders"], ["onderwijsassistent"] * 3,
-               ["Vaste mailmomenten voor ouders"] * 2 + ["conciërge"], ["Kortere teamvergaderingen"] * 2 + ["onderwijsassistent"],
-               ["onderwijsassistent", "Vaste mailmomenten voor ouders", "Kortere teamvergaderingen"], ["Vaste mailmomenten voor ouders"] * 3]
+    vote_url = await open_vote(sandbox, leader, group)  # it closes as planned, on Friday
+    mail, oa, admin, janitor = "Vaste mailmomenten voor ouders", *PLAN_MEASURES[:1], *PLAN_MEASURES[1:]
+    ballots = [[oa, oa, mail], [oa, oa, admin], [janitor, janitor, mail], [admin, admin, oa], [oa, admin, janitor],
+               [admin, janitor, mail]]  # 6 - 5 - 4 - 3 votes: the three catalogue measures lead, no tie
     for user, choices in zip(answering, ballots):
         await vote(sandbox, user, vote_url, choices)
-    await _later(bot, clock, 7, dt.time(8, 0))
     mark = sandbox.mark()
-    await leader_moves_on(sandbox, leader)
+    await _later(bot, clock, 7, dt.time(8, 0))  # the vote closed at its planned deadline; the cycle moved on
     await sandbox.wait_for_message(group.id, since=mark, contains="Fase 3")
 
-    echo("4. Aanpakken: de schoolleider vult het plan in; het team stemt; de PMR stemt in.")
+    echo("4. Aanpakken: het plan staat klaar; de schoolleider bevestigt het; het team stemt; de PMR stemt in.")
     await _later(bot, clock, 1, dt.time(19, 0))
     overview = await say(sandbox, leader, "/plan", contains="Tik op ✏️")
-    for number, title in re.findall(r"^(\d+)\. (.+)$", overview.text, re.M):  # each measure gets its own fields
-        mark = sandbox.mark()
-        await fill_item(sandbox, leader, overview.message, int(number), PLAN_FIELDS[title])
-        overview = await sandbox.wait_for_message(leader.id, since=mark, contains="Tik op ✏️")
+    numbers = {title: int(number) for number, title in re.findall(r"^(\d+)\. (.+)$", overview.text, re.M)}
+    ready = await confirm_measures(sandbox, leader, overview, costs={numbers[title]: cost for title, cost in TYPED_COSTS.items()})
     mark = sandbox.mark()
-    await press(sandbox, leader, overview.message, "v1:plan_submit:")
+    await press(sandbox, leader, ready, "v1:plan_submit:")
     plan_vote_url = round_url(await sandbox.wait_for_message(group.id, since=mark, contains="Stem over het plan"))
     round_id = plan_vote_url.rsplit("_", 1)[1]
     for user, choice in zip(answering, (0, 0, 0, 0, 0, 1, 2)):
@@ -195,15 +196,14 @@ async def _play(sandbox: RecordedSandbox, bot: RunningBot, rng: random.Random, c
         ballot = await sandbox.wait_for_message(user.id, since=mark, contains="Wat vind jij van dit plan")
         confirm = await press(sandbox, user, ballot.message, f"v1:pv:{round_id}:{choice}")
         await press(sandbox, user, confirm, "v1:pv_send:")
-    await _later(bot, clock, 6, dt.time(8, 0))
     mark = sandbox.mark()
-    await leader_moves_on(sandbox, leader)
+    await _later(bot, clock, (PMR_DAY - clock.day).days - 7, dt.time(8, 0))  # the plan's vote closed as planned
     await sandbox.wait_for_message(group.id, since=mark, contains="aangenomen")
-    await _later(bot, clock, 3, dt.time(8, 0))  # the PMR met yesterday evening
+    await _later(bot, clock, (PMR_DAY - clock.day).days, dt.time(21, 30))  # the PMR met this evening, as planned
     overview = await say(sandbox, leader, "/plan", contains="noteer hier het besluit")
-    await press(sandbox, leader, overview.message, "v1:pmr:")
+    asked = await press(sandbox, leader, overview.message, "v1:pmr:")
     mark = sandbox.mark()
-    await say(sandbox, leader, f"{clock.day - dt.timedelta(days=1):%d-%m-%Y}", contains="ingestemd")
+    assert "ingestemd" in (await press(sandbox, leader, asked, "v1:pmr_today:"))["text"]
     await sandbox.wait_for(lambda c: c.method == "sendDocument" and c.ok and c.params["chat_id"] == leader.id, since=mark)
 
     echo("5. Evalueren: heeft het geholpen? Met het verzuim vooraf en nu.")

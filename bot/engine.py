@@ -164,7 +164,7 @@ def plan_decided(svc: Services, team: Team, cycle: Cycle, plan: Plan) -> None:
                     svc.storage.outbox.add(chat_id, text)
                 caption = t(language, f"planui_document_caption_{plan.state}", team=team.name)
                 svc.storage.outbox.add(
-                    chat_id, caption, document=plan_document(svc, team, plan, language), filename=document_name(team)
+                    chat_id, caption, document=plan_document(svc, team, plan, language, cycle.id), filename=document_name(team)
                 )
     svc.wake_outbox()
 

@@ -53,6 +53,8 @@ class PlanDocument:
     sector: tuple[str, ...]  # the split beside other schools, its source last; empty while nothing is planned
     decisions_heading: str
     decisions: tuple[str, ...]
+    schedule_heading: str
+    schedule: tuple[str, ...]  # the cycle's schedule, one line per milestone; empty without one
     footer: str  # with {page} and {pages}
     language: str
 
@@ -86,8 +88,8 @@ def _row(number: int, item: PlanItem, language: str, sources: dict[str, str] | N
 
 
 def plan_layout(plan: Plan, budget: Budget, team_name: str, language: str, sources: dict[str, str] | None = None,
-                vote_released: bool = True, generated_on: dt.date | None = None) -> PlanDocument:
-    """The texts of the plan's PDF, in ``language``."""
+                vote_released: bool = True, generated_on: dt.date | None = None, schedule: tuple[str, ...] = ()) -> PlanDocument:
+    """The texts of the plan's PDF, in ``language``; ``schedule``: the cycle's milestones as plain lines."""
     language = _lang(language)
     day = generated_on or dt.date.today()
     lines = budget_lines(budget, language)
@@ -110,6 +112,8 @@ def plan_layout(plan: Plan, budget: Budget, team_name: str, language: str, sourc
         sector=tuple(plain(text) for text in (sector[1] + [sector[2]] if sector else [])),
         decisions_heading=_text(language, "plan_pdf_decisions"),
         decisions=tuple(decisions),
+        schedule_heading=_text(language, "plan_pdf_schedule"),
+        schedule=tuple(printable(line) for line in schedule),
         footer=plain(t(language, "plan_pdf_footer", page=Markup("{page}"), pages=Markup("{pages}"))),
         language=language,
     )
@@ -228,10 +232,12 @@ def _heading(pdf: FPDF, text: str) -> None:
 
 
 def plan_pdf(plan: Plan, budget: Budget, team_name: str, language: str, sources: dict[str, str] | None = None,
-             vote_released: bool = True, generated_on: dt.date | None = None, compress: bool = True) -> bytes:
-    """The plan as a printable A4 PDF (landscape, so the six columns stay readable)."""
+             vote_released: bool = True, generated_on: dt.date | None = None, compress: bool = True,
+             schedule: tuple[str, ...] = ()) -> bytes:
+    """The plan as a printable A4 PDF (landscape, so the six columns stay readable), with the cycle's
+    ``schedule`` (plain lines, see ``bot.year_plan.schedule_lines``) when it has one."""
     day = generated_on or dt.date.today()
-    doc = plan_layout(plan, budget, team_name, language, sources, vote_released, day)
+    doc = plan_layout(plan, budget, team_name, language, sources, vote_released, day, schedule)
     pdf = _PlanPdf(orientation="L", unit="mm", format="A4")
     pdf.set_compression(compress)
     pdf.set_creation_date(dt.datetime.combine(day, dt.time(12), tzinfo=dt.timezone.utc))
@@ -280,4 +286,11 @@ def plan_pdf(plan: Plan, budget: Budget, team_name: str, language: str, sources:
     _heading(pdf, cover(doc.decisions_heading))
     for line in doc.decisions:
         _paragraph(pdf, cover(line))
+    if doc.schedule:
+        pdf.ln(4)
+        if pdf.get_y() + 7 + 5 * len(doc.schedule) > pdf.page_break_trigger:
+            pdf.add_page()  # the schedule stays on one page
+        _heading(pdf, cover(doc.schedule_heading))
+        for line in doc.schedule:
+            _paragraph(pdf, cover(f"• {line}"))
     return bytes(pdf.output())

@@ -137,7 +137,7 @@ async def plan_button(update: Update, context: ContextTypes.DEFAULT_TYPE, press:
     item = plan.find(args[0], args[-1]) if editing and len(args) >= 2 else None
     await query.answer()
     if action == "plan_doc":
-        pdf = plan_document(svc, team, plan, language)
+        pdf = plan_document(svc, team, plan, language, cycle.id)
         caption = t(language, f"planui_document_caption_{plan.state}", team=team.name)
         await context.bot.send_document(user_id, InputFile(pdf, filename=document_name(team)), caption=caption, parse_mode="HTML")
         return

@@ -6,6 +6,7 @@ import datetime as dt
 import re
 from types import SimpleNamespace
 
+from bot import year_plan
 from bot.common import Services
 from bot.i18n import Markup
 from bot.plan_document import plan_pdf
@@ -35,11 +36,13 @@ def plan_messages(svc: Services, team: Team, plan: Plan, language: str, leader_n
                        leader_notes=leader_notes)
 
 
-def plan_document(svc: Services, team: Team, plan: Plan, language: str) -> bytes:
-    """The plan as a printable PDF."""
+def plan_document(svc: Services, team: Team, plan: Plan, language: str, cycle_id: int | None = None) -> bytes:
+    """The plan as a printable PDF; with the schedule of cycle ``cycle_id`` when the leader planned one."""
     released = plan.vote is None or counts_released(plan.vote, svc.config.privacy.min_group_size)
     day = dt.date.fromtimestamp(svc.now())
-    return plan_pdf(plan, plan_budget(svc, team, plan), team.name, language, source_labels(svc, team, language), released, day)
+    schedule = tuple(year_plan.schedule_lines(svc, cycle_id, language)) if cycle_id is not None else ()
+    return plan_pdf(plan, plan_budget(svc, team, plan), team.name, language, source_labels(svc, team, language), released, day,
+                    schedule=schedule)
 
 
 def document_name(team: Team) -> str:

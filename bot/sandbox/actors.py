@@ -62,10 +62,18 @@ async def press(sandbox, user, message, data_prefix):
     return edit.result
 
 
-async def start_cycle(sandbox, leader, group, *, keep_sources=None, add_source=None, days_prefix="v1:cyc_go:"):
-    """The leader starts a cycle at analyseren, trims the sources to ``keep_sources`` and opens the check-in."""
+async def start_cycle(sandbox, leader, group, *, keep_sources=None, add_source=None, days_prefix="v1:cyc_go:", plan_until=None):
+    """The leader starts a cycle at analyseren, trims the sources to ``keep_sources`` and opens the check-in;
+    with ``plan_until`` (a typed date, e.g. "15-10-2026") the leader first plans the school year back from
+    that PMR date ("📅 Plan vanaf een datum"), agrees, and starts from the schedule's screen."""
     choose = await say(sandbox, leader, "/cyclus")
-    message = await press(sandbox, leader, choose.message, "v1:cyc_phase:")
+    if plan_until is not None:
+        await press(sandbox, leader, choose.message, "v1:sch_date:")
+        proposal = await say(sandbox, leader, plan_until, contains="📅")
+        planned = await press(sandbox, leader, proposal.message, "v1:sch_ok:")
+        message = await press(sandbox, leader, planned, "v1:cyc_phase:")
+    else:
+        message = await press(sandbox, leader, choose.message, "v1:cyc_phase:")
     if keep_sources is not None:
         while True:
             labels = re.findall(r"^\d+\. (.+)$", message["text"], re.M)

@@ -8,11 +8,17 @@ import asyncio
 import datetime as dt
 import random
 import re
+import tomllib
+import zlib
+from pathlib import Path
 
 import pytest
 
-from bot.demo import MEMBERS, PLAN_FIELDS, run_demo
-from bot.demo_transcript import LEADER_ACTIONS_CAP
+from bot.demo import MEMBERS, PLAN_MEASURES, PMR_DAY, TYPED_COSTS, run_demo
+from bot.demo_transcript import LEADER_ACTIONS_CAP, LEADER_MESSAGES_CAP, PLAN_FIELDS_CAP
+from tests.bot.test_plan_document import _text as pdf_text
+
+DATA = Path(__file__).resolve().parents[2] / "flows" / "data"
 
 
 @pytest.fixture(scope="module")
@@ -64,16 +70,28 @@ def test_two_runs_of_the_demo_give_the_same_output(demo):
         assert path.read_bytes() == second.files[what].read_bytes(), what
 
 
-def test_each_measure_in_the_demos_plan_has_its_own_fields(demo):
-    """The plan the team votes on gives every measure the goal, result, activities, who and cost written for
-    that measure, whatever order the tied proposals come in."""
+def _pdf_text(path: Path) -> str:
+    """The text of a (compressed) PDF the bot wrote: its streams inflated, then read through the fonts' maps."""
+    data = re.sub(rb"/Filter /FlateDecode(.*?)stream\n(.*?)\nendstream",
+                  lambda m: m[1] + b"stream\n" + zlib.decompress(m[2]) + b"\nendstream", path.read_bytes(), flags=re.S)
+    return pdf_text(data)
+
+
+def test_the_demos_plan_is_three_catalogue_measures_filled_in_by_the_bot(demo):
+    """The team's top three are catalogue measures, so the adopted plan carries the catalogue's proposed goal,
+    result, activities and who for each, and its proposed cost except where the leader typed the school's own."""
     (result, _), _, _ = demo
     plan = [e for e in _entries(result.files, "schoolleider") if "Plan van aanpak werkdruk" in e][-1]  # as adopted
     blocks = re.findall(r"^\d+\. (.+)\n(?:Pakt aan: .+\n)?Doel: (.+)\nGewenst resultaat: (.+)\nActiviteiten: (.+)\n"
                         r"Wie: (.+)\nGeschatte kosten: €\s([\d.]+)", plan, re.M)
-    assert sorted(title for title, *_ in blocks) == sorted(PLAN_FIELDS)
+    assert sorted(title for title, *_ in blocks) == sorted(PLAN_MEASURES)
+    keys = {m["nl"]: m["key"] for m in tomllib.loads((DATA / "measures.toml").read_text(encoding="utf-8"))["measures"]}
+    proposals = tomllib.loads((DATA / "measure_plans.toml").read_text(encoding="utf-8"))
     for title, goal, result_, activities, who, cost in blocks:
-        assert [goal, result_, activities, who, cost.replace(".", "")] == PLAN_FIELDS[title], title
+        proposal = proposals[keys[title]]
+        assert [goal, result_, activities, who] == [proposal["nl"][name] for name in ("goal", "result", "activities", "who")]
+        assert cost.replace(".", "") == TYPED_COSTS.get(title, str(proposal["cost"])), title
+    assert "(voorstel)" not in plan  # every measure was confirmed before the team voted
 
 
 def test_each_chat_is_printed_in_the_order_its_messages_were_sent(demo):
@@ -82,15 +100,11 @@ def test_each_chat_is_printed_in_the_order_its_messages_were_sent(demo):
     tapping or typing its answer."""
     (result, _), _, _ = demo
     leader = _entries(result.files, "schoolleider")
-    typed_fields = [(i, e) for i, e in enumerate(leader) for title, values in PLAN_FIELDS.items()
-                    if e.removeprefix("Sanne: ") in values]
-    assert len(typed_fields) == 15
-    asking = ("doel", "gewenste resultaat", "activiteiten", "wie ", "kosten")  # the bot's question per field
-    for index, entry in typed_fields:
-        title, field = next((t, values.index(entry.removeprefix("Sanne: "))) for t, values in PLAN_FIELDS.items()
-                            if entry.removeprefix("Sanne: ") in values)
+    typed_costs = [(i, title) for i, e in enumerate(leader) for title, cost in TYPED_COSTS.items() if e == f"Sanne: {cost}"]
+    assert len(typed_costs) == len(TYPED_COSTS)
+    for index, title in typed_costs:  # the cost the leader types follows the bot's question for that measure's cost
         asked = leader[index - 1]
-        assert asked.startswith("bot") and f"({title}):" in asked and asking[field] in asked.lower(), (entry, asked)
+        assert asked.startswith("bot") and f"({title}):" in asked and "kosten" in asked.lower(), asked
     anna = _entries(result.files, "teamlid-anna")
     start = anna.index(next(e for e in anna if e.startswith("Anna: /start round_1")))
     questions = [(i, int(m.group(1)), int(m.group(2))) for i, e in enumerate(anna[start:], start)
@@ -120,3 +134,32 @@ def test_the_leaders_effort_does_not_grow(demo):
     assert 0 < effort.plan_fields <= effort.messages and effort.taking_part < effort.actions
     assert effort.actions <= LEADER_ACTIONS_CAP, effort
     assert f"deed de schoolleider {effort.actions} handelingen" in "\n".join(printed)
+
+
+def test_the_leader_types_at_most_three_plan_fields_and_sends_at_most_24_messages(demo):
+    """Issue 15's targets in the demo (three catalogue measures): the leader types at most PLAN_FIELDS_CAP (3)
+    of the plan's fields (15 before) and sends at most LEADER_MESSAGES_CAP (24) messages in the transcript
+    gesprek-schoolleider.txt (36 before), counted as the lines where the leader typed or sent something."""
+    (result, _), _, _ = demo
+    assert 0 < result.effort.plan_fields <= PLAN_FIELDS_CAP, result.effort
+    sent = [e for e in _entries(result.files, "schoolleider") if e.startswith("Sanne: ")]
+    assert len(sent) == result.effort.messages_whole_demo
+    assert len(sent) <= LEADER_MESSAGES_CAP, sent
+
+
+def test_the_demo_shows_the_budget_in_people_the_sectors_split_and_the_schedule(demo):
+    """The demo sets its own staff costs and plans the school year back from the PMR date: the capacity line,
+    the split beside the AVS poll of 2019 and the schedule appear in the leader's chat and in the plan's PDF;
+    the PMR's decision is recorded on the planned day."""
+    (result, printed), _, _ = demo
+    leader = result.files["gesprek schoolleider"].read_text(encoding="utf-8")
+    pdf = _pdf_text(result.files["plan (PDF)"])
+    for text in (leader, pdf):
+        assert re.search(r"In mensen: €\s[\d.,]+ is ongeveer [\d,]+ fte onderwijsassistent", text)
+        assert "onderwijsassistent: jullie " in text and "scholen 28%" in text and "AVS-peiling" in text
+        assert "De PMR stemt in (het plan is afgestemd): donderdag 15 oktober, 17:00" in text
+        assert "De check-in sluit: maandag 14 september, 17:00" in text
+    assert "Verdeling naast andere scholen" in pdf and "Planning" in pdf
+    assert f"PMR: ingestemd op {PMR_DAY.day} oktober {PMR_DAY.year}" in pdf
+    assert "✅ De planning van team" in leader and "📅 Volgens de planning:" in leader
+    assert "In mensen" in "\n".join(printed)

@@ -220,3 +220,18 @@ def test_the_document_shows_the_split_beside_other_schools_with_a_chart():
     assert data.count(b"/Subtype /Image") == 1
     assert b"/Subtype /Image" not in _pdf(Plan(), "nl")
     assert "Split beside other schools" in _text(_pdf(plan, "en"))
+
+
+def test_the_document_prints_the_schedule_when_the_cycle_has_one():
+    """With the cycle's schedule, the PDF ends with a 'Planning' section, one line per milestone, kept on one
+    page; without one there is no such section."""
+    plan = _plan()
+    lines = ("De check-in sluit: maandag 14 september, 17:00", "De PMR stemt in (het plan is afgestemd): donderdag 15 oktober, 17:00")
+    data = _pdf(plan, "nl", schedule=lines)
+    pages = _pages(data)
+    text = _text(data)
+    assert "Planning" in text and all(f"• {line}" in text for line in lines)
+    holding = [number for number, page in enumerate(pages) if any(t in ("Planning", *(f"• {line}" for line in lines)) for _, _, t in page)]
+    assert len(set(holding)) == 1
+    assert "Planning" not in _text(_pdf(plan, "nl"))
+    assert "Schedule" in _text(_pdf(plan, "en", schedule=lines))
