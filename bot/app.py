@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import gc
 import logging
 import time
@@ -27,6 +28,7 @@ from telegram.ext import (
 )
 
 from bot import cycle_leader, deadlines, group, info, mydata, plan_leader, private, pulse, rounds_member, summaries
+from bot.delivery import ConfirmingUpdater, InFlight
 from bot.outbox import OutboxSender
 from bot.transport import AiohttpRequest
 from bot.updates import MAX_CONCURRENT, FloodLimits, PerChatUpdates
@@ -70,8 +72,11 @@ def build_application(config: Config, storage: Storage, clock: Callable[[], floa
         get_updates_request=AiohttpRequest(connection_pool_size=1),
         **urls,
     )
+    in_flight = InFlight()  # an update is confirmed to Telegram only once its handling ended (bot/delivery.py)
+    updater = ConfirmingUpdater(bot, asyncio.Queue(), in_flight)
     application = (
-        ApplicationBuilder().bot(bot).concurrent_updates(PerChatUpdates()).post_init(post_init).post_stop(post_stop).build()
+        ApplicationBuilder().updater(updater).concurrent_updates(PerChatUpdates(in_flight))
+        .post_init(post_init).post_stop(post_stop).build()
     )
     application.bot_data["services"] = Services(config=config, storage=storage, clock=clock)
     add_handlers(application)
@@ -103,6 +108,8 @@ async def post_init(application: Application) -> None:
 async def post_stop(application: Application) -> None:
     """Before shutting down: let the outbox sender finish the message in flight."""
     services = application.bot_data["services"]
+    if isinstance(application.updater, ConfirmingUpdater):
+        await application.updater.confirm_handled()  # everything received was handled by now
     if services.outbox is not None:
         await services.outbox.stop()
 

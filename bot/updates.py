@@ -14,6 +14,7 @@ from telegram.error import RetryAfter
 from telegram.ext import AIORateLimiter, BaseUpdateProcessor
 
 from bot.config import MAX_MESSAGES_PER_SECOND
+from bot.delivery import InFlight
 
 log = logging.getLogger(__name__)
 
@@ -26,8 +27,9 @@ MAX_CONCURRENT = 64
 class PerChatUpdates(BaseUpdateProcessor):
     """Concurrent across chats, sequential within a chat."""
 
-    def __init__(self, max_concurrent_updates: int = MAX_CONCURRENT) -> None:
+    def __init__(self, in_flight: InFlight | None = None, max_concurrent_updates: int = MAX_CONCURRENT) -> None:
         super().__init__(max_concurrent_updates)
+        self.in_flight = in_flight
         self._locks: dict[int, asyncio.Lock] = {}
         self._waiting: dict[int, int] = {}
 
@@ -53,6 +55,8 @@ class PerChatUpdates(BaseUpdateProcessor):
             if self._waiting[key] == 0:  # nobody else queued for this chat: forget its lock
                 del self._waiting[key]
                 del self._locks[key]
+            if self.in_flight is not None and isinstance(update, Update):
+                self.in_flight.finished(update.update_id)  # handled to the end: may be confirmed to Telegram
 
     async def initialize(self) -> None:
         """Nothing to set up."""
