@@ -158,6 +158,7 @@ class BotApiHandler(tornado.web.RequestHandler):
         if method == "getUpdates":
             await self._get_updates(params, problems)
             return
+        await sb._arrived(method, params)
         fault = sb._take_fault(method)
         if fault is not None and fault["kind"] != "drop_after":
             kind = fault["kind"]
