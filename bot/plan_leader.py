@@ -10,7 +10,7 @@ from telegram.ext import ContextTypes
 
 from bot import engine
 from bot.callbacks import Callback, encode
-from bot.common import Services, edit, reply, services, user_language
+from bot.common import Services, answer_and_edit, reply, services, user_language
 from bot.cycle_leader import leader_command, leading_team, leads
 from bot.i18n import Markup, escape, t
 from bot.plan_output import document_name, initial_plan, plan_document, plan_messages
@@ -106,42 +106,46 @@ async def plan_button(update: Update, context: ContextTypes.DEFAULT_TYPE, press:
     args, action = press.args[1:], press.action
     editing = plan.state == "opstellen"
     index_ok = len(args) >= 1 and 0 <= args[0] < len(plan.items)
-    await query.answer()
+    # Every change commits before the first call to Telegram (answer and next screen go out together after it).
     if action == "plan_doc":
+        await query.answer()
         pdf = plan_document(svc, team, plan, language)
         await context.bot.send_document(user_id, InputFile(pdf, filename=document_name(team)), caption=t(language, "planui_document_caption", team=team.name), parse_mode="HTML")
         return
     if action == "plan_item" and editing and index_ok:
-        await edit(update, *_item_view(cycle, plan, args[0], language))
+        await answer_and_edit(update, *_item_view(cycle, plan, args[0], language))
     elif action == "plan_field" and editing and index_ok and len(args) == 2 and 0 <= args[1] < len(FIELDS):
-        await edit(update, _ask_field(svc, user_id, cycle, plan, args[0], args[1], language))
+        await answer_and_edit(update, _ask_field(svc, user_id, cycle, plan, args[0], args[1], language))
     elif action == "plan_add" and editing and len(plan.items) < MAX_ITEMS:
         svc.storage.awaiting.expect(user_id, "plan_title", cycle.id, svc.now())
-        await edit(update, t(language, "planui_ask_title"))
+        await answer_and_edit(update, t(language, "planui_ask_title"))
     elif action == "plan_del" and editing and index_ok:
-        del plan.items[args[0]]
-        svc.storage.plans.save(cycle.id, plan)
-        await edit(update, t(language, "planui_removed"), overview_keyboard(cycle, plan, language))
+        with svc.storage.atomic():
+            del plan.items[args[0]]
+            svc.storage.plans.save(cycle.id, plan)
+        await answer_and_edit(update, t(language, "planui_removed"), overview_keyboard(cycle, plan, language))
     elif action == "plan_back":
-        await edit(update, t(language, "planui_see_plan"), overview_keyboard(cycle, plan, language))
+        await answer_and_edit(update, t(language, "planui_see_plan"), overview_keyboard(cycle, plan, language))
     elif action == "plan_revise" and plan.fire("revise"):
         svc.storage.plans.save(cycle.id, plan)
-        await edit(update, t(language, "planui_revising"), overview_keyboard(cycle, plan, language))
+        await answer_and_edit(update, t(language, "planui_revising"), overview_keyboard(cycle, plan, language))
     elif action == "plan_submit" and editing:
         if not plan.fire("to_team_vote"):
             missing = [f"{i}: " + ", ".join(t(language, f"planui_field_{n}") for n in item.missing()) for i, item in enumerate(plan.items, 1) if not item.complete]
-            await edit(update, t(language, "planui_not_ready", missing=Markup("\n".join(escape(m) for m in missing)) if missing else t(language, "planui_no_items")), overview_keyboard(cycle, plan, language))
+            await answer_and_edit(update, t(language, "planui_not_ready", missing=Markup("\n".join(escape(m) for m in missing)) if missing else t(language, "planui_no_items")), overview_keyboard(cycle, plan, language))
             return
         engine.open_plan_vote(svc, team, cycle, plan)
-        await edit(update, t(language, "planui_vote_open"))
+        await answer_and_edit(update, t(language, "planui_vote_open"))
     elif action == "pmr" and len(args) == 1 and plan.state == "aangenomen":
         svc.storage.awaiting.expect(user_id, f"pmr_date:{args[0]}", cycle.id, svc.now())
-        await edit(update, t(language, "planui_ask_pmr_date"), _keyboard([[(t(language, "planui_today"), encode("pmr_today", cycle.id, args[0]))]]))
+        await answer_and_edit(update, t(language, "planui_ask_pmr_date"), _keyboard([[(t(language, "planui_today"), encode("pmr_today", cycle.id, args[0]))]]))
     elif action == "pmr_today" and len(args) == 1 and plan.state == "aangenomen":
-        svc.storage.awaiting.clear(user_id)
-        await edit(update, record_pmr(svc, team, cycle, plan, bool(args[0]), dt.date.fromtimestamp(svc.now()), language))
+        with svc.storage.atomic():
+            svc.storage.awaiting.clear(user_id)
+            text = record_pmr(svc, team, cycle, plan, bool(args[0]), dt.date.fromtimestamp(svc.now()), language)
+        await answer_and_edit(update, text)
     else:
-        await edit(update, t(language, "planui_see_plan"), overview_keyboard(cycle, plan, language))
+        await answer_and_edit(update, t(language, "planui_see_plan"), overview_keyboard(cycle, plan, language))
 
 
 def record_pmr(svc: Services, team: Team, cycle: Cycle, plan: Plan, consent: bool, day: dt.date, language: str) -> Markup:
@@ -179,8 +183,10 @@ async def text_typed(update: Update, context: ContextTypes.DEFAULT_TYPE, kind: s
         if day is None:
             await reply(update, t(language, "planui_bad_date"))
             return
-        svc.storage.awaiting.clear(user_id)
-        await reply(update, record_pmr(svc, team, cycle, plan, kind.endswith(":1"), day, language))
+        with svc.storage.atomic():  # the update's id with its change: a redelivery is not applied twice
+            svc.storage.awaiting.clear(user_id)
+            text = record_pmr(svc, team, cycle, plan, kind.endswith(":1"), day, language)
+        await reply(update, text)
         return
     if plan.state != "opstellen":
         svc.storage.awaiting.clear(user_id)
@@ -193,8 +199,10 @@ async def text_typed(update: Update, context: ContextTypes.DEFAULT_TYPE, kind: s
             return
         plan.items.append(PlanItem(title[:120]))
         index = len(plan.items) - 1
-        svc.storage.plans.save(cycle.id, plan)
-        await reply(update, _ask_field(svc, user_id, cycle, plan, index, 0, language))
+        with svc.storage.atomic():
+            svc.storage.plans.save(cycle.id, plan)
+            question = _ask_field(svc, user_id, cycle, plan, index, 0, language)
+        await reply(update, question)
         return
     _, index, field_index = kind.split(":")
     index, field_index = int(index), int(field_index)
@@ -208,12 +216,15 @@ async def text_typed(update: Update, context: ContextTypes.DEFAULT_TYPE, kind: s
         await reply(update, t(language, "planui_bad_cost" if name == "cost" else "planui_too_long"))
         return
     setattr(plan.items[index], name, value)
-    svc.storage.plans.save(cycle.id, plan)
     missing = plan.items[index].missing()
-    if missing:
-        await reply(update, _ask_field(svc, user_id, cycle, plan, index, FIELDS.index(missing[0]), language))
+    with svc.storage.atomic():  # the field, what is asked next and the update's id: one commit
+        svc.storage.plans.save(cycle.id, plan)
+        question = _ask_field(svc, user_id, cycle, plan, index, FIELDS.index(missing[0]), language) if missing else None
+        if not missing:
+            svc.storage.awaiting.clear(user_id)
+    if question is not None:
+        await reply(update, question)
         return
-    svc.storage.awaiting.clear(user_id)
     await send_overview(update, svc, team, cycle, plan, language)
 
 
