@@ -5,13 +5,14 @@ what the person did has happened - in polling mode and in webhook mode."""
 from __future__ import annotations
 
 import asyncio
+import json
 import os
 import signal
 import sys
 
 import httpx
 
-from bot.sandbox.actors import check_in, form_team, round_url, say, start_cycle
+from bot.sandbox.actors import check_in, form_team, press, round_url, say, start_cycle
 from tests.bot.test_cli_run import free_port
 
 from .conftest import ONE_SOURCE, ROOT, SHORT, BotProcess, assert_sound, query
@@ -124,3 +125,32 @@ async def test_a_webhook_body_that_is_not_an_update_gets_400_and_one_line_withou
     log = bot.stderr()
     assert "geheim" not in log and "CRITICAL" not in log and "Traceback" not in log
     assert log.count("not an update") == 4
+
+
+async def test_a_typed_plan_field_delivered_again_after_a_kill_is_applied_once(sandbox, bot_process):
+    """Finding 6: the leader types a measure's activities; the bot dies while asking for "Wie", and Telegram
+    delivers the typed text again after the restart. The field, what is asked next and the update's id were
+    committed together: the text is not stored a second time (as "Wie"), and the leader's next answers land
+    where they belong."""
+    await bot_process.start()
+    leader, _, group = await form_team(sandbox, ["Anna"])
+    choose = await say(sandbox, leader, "/cyclus")
+    deadline = await press(sandbox, leader, choose.message, "v1:cyc_phase:1:2")  # start at aanpakken
+    await press(sandbox, leader, deadline, "v1:cyc_go:1:2:0")
+    overview = await say(sandbox, leader, "/plan", contains="Tik op ✏️")
+    await press(sandbox, leader, overview.message, button(overview.message, "v1:plan_add:"))
+    for value in ("Onderwijsassistent", "Minder administratie", "Twee uur per week minder"):
+        await say(sandbox, leader, value)
+    sandbox.hold(lambda method, params: method == "sendMessage" and params.get("chat_id") == leader.id)
+    await sandbox.send_text(leader, "Assistent neemt registraties over")
+    typed = sandbox.updates[-1]["update_id"]
+    await kill_when_it_arrives(sandbox, bot_process)
+    sandbox.redeliver(typed)  # and once more, as Telegram may
+    await say(sandbox, leader, "/status")  # both deliveries were handled before this
+    await say(sandbox, leader, "Directie en IB")
+    await say(sandbox, leader, "50000", contains="Tik op ✏️")
+    assert await bot_process.stop(signal.SIGTERM) == 0
+    (data,) = query(bot_process.db_path, "SELECT data FROM plans")[0]
+    (item,) = json.loads(data)["items"]
+    assert (item["activities"], item["who"], item["cost"]) == ("Assistent neemt registraties over", "Directie en IB", 50000)
+    assert_sound(bot_process.db_path)
