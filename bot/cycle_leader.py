@@ -261,6 +261,9 @@ async def move_on_button(update: Update, context: ContextTypes.DEFAULT_TYPE, pre
     current = _step_key(svc, team)
     seen = tuple(press.args[1:])
     if current[0] == 0 or seen not in (current, current[:2]) or (press.action == "next_go") != (len(seen) == 3):
+        if current[0] != 0 and seen[:1] == current[:1]:  # a doubled or old confirmation: that step was taken
+            await answer_and_edit(update, t(language, "next_already", status=status_text(svc, team, language)))
+            return
         await answer_and_edit(update, t(language, "next_stale"))
         return
     result = engine.move_on(svc, team, accept_without_results=press.action == "next_empty")

@@ -39,6 +39,7 @@ class Sandbox:
         self._hold: Callable[[str, dict], bool] | None = None
         self.held: tuple[str, dict] | None = None  # the call being held on arrival (see ``hold``)
         self._release = asyncio.Event()
+        self._apply_held = True
         self._active = 0
         self._server: HTTPServer | None = None
         self._client: httpx.AsyncClient | None = None
@@ -265,16 +266,20 @@ class Sandbox:
         self._hold, self.held = matches, None
         self._release.clear()
 
-    def release(self) -> None:
-        """Let the held call go on: applied as Telegram would (its answer may reach nobody)."""
-        self._hold = None
+    def release(self, apply: bool = True) -> None:
+        """Let the held call go on: applied as Telegram would (its answer may reach nobody); with ``apply=False``
+        it is dropped unapplied, as if the bot had died just before sending it."""
+        self._hold, self._apply_held = None, apply
         self._release.set()
 
-    async def _arrived(self, method: str, params: dict) -> None:
+    async def _arrived(self, method: str, params: dict) -> bool:
+        """False when the call is to be dropped unapplied (see ``hold``)."""
         if self._hold is not None and self.held is None and method != "getUpdates" and self._hold(method, params):
             self.held = (method, params)
             self.world.signal.notify()
             await self._release.wait()
+            return self._apply_held
+        return True
 
     def _take_fault(self, method: str) -> dict | None:
         for fault in self._faults:

@@ -158,7 +158,9 @@ class BotApiHandler(tornado.web.RequestHandler):
         if method == "getUpdates":
             await self._get_updates(params, problems)
             return
-        await sb._arrived(method, params)
+        if not await sb._arrived(method, params):
+            self._drop()
+            return
         fault = sb._take_fault(method)
         if fault is not None and fault["kind"] != "drop_after":
             kind = fault["kind"]
