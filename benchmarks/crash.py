@@ -18,12 +18,15 @@ Telegram has handed it to the bot and the bot confirmed it; what they do next de
 from __future__ import annotations
 
 import argparse
+import json
+import contextlib
 import asyncio
 import os
 import re
 import sys
 import tempfile
 import time
+import traceback
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -56,8 +59,9 @@ def _pending(sandbox: Sandbox, update_id: int) -> bool:
 class People:
     """The leader and members acting through the sandbox; every action waits until the bot confirmed it."""
 
-    def __init__(self, sandbox: Sandbox) -> None:
+    def __init__(self, sandbox: Sandbox, db_path: Path) -> None:
         self.sb = sandbox
+        self.db_path = db_path  # read as an operator would, to check what a person's tap changed
 
     async def _confirmed(self) -> None:
         update_id = self.sb.updates[-1]["update_id"]
@@ -71,9 +75,9 @@ class People:
         await self.sb.press_button(user, message, data)
         await self._confirmed()
 
-    def screen(self, chat_id: int, prefix: str = "", contains: str = "") -> dict | None:
+    def screen(self, chat_id: int, prefix: str = "", contains: str = "", since: int = 0) -> dict | None:
         """The newest bot message in the chat with a button starting with ``prefix`` and text with ``contains``."""
-        for message in reversed(self.sb.chat_history(chat_id)):
+        for message in reversed(self.sb.chat_history(chat_id)[since:]):
             if not message.get("from", {}).get("is_bot"):
                 continue
             datas = [b.get("callback_data", "") for row in (message.get("reply_markup") or {}).get("inline_keyboard", []) for b in row]
@@ -90,6 +94,18 @@ class People:
                     return data
         raise Lost(f"no button {prefix or label!r} on {message.get('text', '')[:60]!r}")
 
+    async def show(self, user, command: str, prefix: str = "", contains: str = "", chat=None) -> dict:
+        """Send a command that only shows something (a round's link, /plan, /volgende) and return the screen it
+        shows; when a kill cut the screen off after the command was recorded, the person sends it again."""
+        chat_id = chat.id if chat else user.id
+        for _ in range(2):
+            mark = len(self.sb.chat_history(chat_id))
+            await self.text(user, command, chat=chat)
+            screen = self.screen(chat_id, prefix, contains, since=mark)
+            if screen is not None:
+                return screen
+        raise Lost(f"{command}: nothing shown ({self.sb.chat_history(chat_id)[-1].get('text', '')[:60]!r})")
+
     async def message_with(self, chat_id: int, contains: str, since: int = 0) -> dict:
         sent = await self.sb.wait_for_message(chat_id, since=since, contains=contains, timeout=90)
         return sent.message
@@ -98,7 +114,7 @@ class People:
     async def check_in(self, user, url: str, answers: list) -> None:
         """Open the round, answer every question (a tap each; None skips), send; a tap that does not move the
         screen on was lost."""
-        await self.text(user, "/start " + url.rsplit("start=", 1)[1])
+        await self.show(user, "/start " + url.rsplit("start=", 1)[1], "v1:")
         while True:
             message = self.screen(user.id, "v1:")
             text = (message or {}).get("text", "")
@@ -132,13 +148,14 @@ class People:
         return None
 
     async def move_on(self, leader, contains: str = "Doorgaan?") -> None:
-        """/volgende, then "Ja, ga door" (or close without results when asked)."""
-        mark = len(self.sb.chat_history(leader.id))
-        await self.text(leader, "/volgende")
-        ask = next((m for m in reversed(self.sb.chat_history(leader.id)[mark:]) if contains in (m.get("text") or "")), None)
-        if ask is None:
-            raise Lost(f"/volgende: no confirmation ({self.sb.chat_history(leader.id)[-1].get('text', '')[:60]!r})")
+        """/volgende, then "Ja, ga door"."""
+        ask = await self.show(leader, "/volgende", "v1:next_go:", contains)
         await self.tap(leader, ask, self.data(ask, "v1:next_go:"))
+
+
+def _sources(db_path: Path) -> int:
+    rows = query(db_path, "SELECT sources FROM team_sources")
+    return len(json.loads(rows[0][0])) if rows else 0
 
 
 def _sent(sandbox: Sandbox) -> Counter:
@@ -163,18 +180,19 @@ async def cycle(sandbox: Sandbox, people: People) -> None:
         await people.text(user, "/start " + url.rsplit("start=", 1)[1])
 
     # analyseren: one source of workload, no deadline
-    await people.text(leader, "/cyclus")
-    choose = people.screen(leader.id, "v1:cyc_phase:")
+    choose = await people.show(leader, "/cyclus", "v1:cyc_phase:")
     await people.tap(leader, choose, people.data(choose, "v1:cyc_phase:"))
     while True:
         editor = people.screen(leader.id, "v1:src_del:")
         labels = re.findall(r"^\d+\. (.+)$", editor["text"], re.M)
         if len(labels) <= 1:
             break
-        before = len(labels)
+        stored = _sources(people.db_path)  # 0: no row yet, the default list as shown
+        stale = bool(stored) and stored != len(labels)  # a kill cut off the last removal's screen: this tap only redraws it
+        before = stored or len(labels)
         await people.tap(leader, editor, people.data(editor, "v1:src_del:"))
-        if len(re.findall(r"^\d+\. (.+)$", people.screen(leader.id, "v1:src_del:")["text"], re.M)) != before - 1:
-            raise Lost("a removed source came back")
+        if _sources(people.db_path) != (before if stale else before - 1):
+            raise Lost("a removed source came back, or one too many went")
     editor = people.screen(leader.id, "v1:src_ok:")
     await people.tap(leader, editor, people.data(editor, "v1:src_ok:"))
     deadline = people.screen(leader.id, "v1:cyc_go:")
@@ -189,14 +207,16 @@ async def cycle(sandbox: Sandbox, people: People) -> None:
     await people.move_on(leader)
     proposals_url = next(b["url"] for b in (await people.message_with(group.id, "Fase 2: bespreken", mark))["reply_markup"]["inline_keyboard"][0])
     for user, key in ((anna, "onderwijsassistent"), (bram, "Vaste mailmomenten"), (leader, "onderwijsassistent")):
-        await people.text(user, "/start " + proposals_url.rsplit("start=", 1)[1])
-        choose = people.screen(user.id, "v1:prop_cat:", contains="Kies een maatregel")
-        if key == "onderwijsassistent":
-            await people.tap(user, choose, next(b["callback_data"] for row in choose["reply_markup"]["inline_keyboard"] for b in row if b["text"].startswith(key)))
-        else:
-            await people.tap(user, choose, people.data(choose, "v1:prop_cat:").rsplit(":", 1)[0] + ":-1")
-            await people.text(user, key + " voor ouders")
-        which = people.screen(user.id, "v1:prop_src:", contains="Bij welke bron")
+        for _ in range(2):  # the choice is kept only once its source is chosen: a cut-off screen means choosing again
+            choose = await people.show(user, "/start " + proposals_url.rsplit("start=", 1)[1], "v1:prop_cat:", "Kies een maatregel")
+            if key == "onderwijsassistent":
+                await people.tap(user, choose, next(b["callback_data"] for row in choose["reply_markup"]["inline_keyboard"] for b in row if b["text"].startswith(key)))
+            else:
+                await people.tap(user, choose, people.data(choose, "v1:prop_cat:").rsplit(":", 1)[0] + ":-1")
+                await people.text(user, key + " voor ouders")
+            which = people.screen(user.id, "v1:prop_src:", contains="Bij welke bron")
+            if which is not None:
+                break
         await people.tap(user, which, people.data(which, label="Geen bepaalde bron"))
     mark = sb.mark()
     await people.move_on(leader)
@@ -204,12 +224,15 @@ async def cycle(sandbox: Sandbox, people: People) -> None:
     await people.tap(leader, screen, people.data(screen, "v1:vote_open:"))
     vote_url = next(b["url"] for b in (await people.message_with(group.id, "Stemmen", mark))["reply_markup"]["inline_keyboard"][0])
     for user in (leader, anna, bram):
-        await people.text(user, "/start " + vote_url.rsplit("start=", 1)[1])
+        await people.show(user, "/start " + vote_url.rsplit("start=", 1)[1], "v1:vote:", "verdeel je 3 stemmen")
         for dots in range(1, 4):
             ballot = people.screen(user.id, "v1:vote:", contains="verdeel je 3 stemmen")
-            await people.tap(user, ballot, people.data(ballot, label="1 ➕"))
-            if (people._current(user.id, ballot) or "").count("●") != dots:
-                raise Lost(f"{user.first_name}: vote {dots} did not take")
+            numbers = {label.rstrip(" ●"): n for n, label in re.findall(r"^(\d+)\. (.+)$", ballot["text"], re.M)}
+            await people.tap(user, ballot, people.data(ballot, label=f"{numbers['onderwijsassistent']} ➕"))  # the list's order is random
+            if (people._current(user.id, ballot) or "").count("●") != dots:  # the screen may have been cut off
+                again = await people.show(user, "/start " + vote_url.rsplit("start=", 1)[1], "v1:vote:", "verdeel je 3 stemmen")
+                if again["text"].count("●") != dots:
+                    raise Lost(f"{user.first_name}: vote {dots} did not take")
         ballot = people.screen(user.id, "v1:vote_send:")
         await people.tap(user, ballot, people.data(ballot, "v1:vote_send:"))
 
@@ -217,30 +240,31 @@ async def cycle(sandbox: Sandbox, people: People) -> None:
     mark = sb.mark()
     await people.move_on(leader)
     await people.message_with(group.id, "Fase 3: aanpakken", mark)
-    await people.text(leader, "/plan")
-    overview = people.screen(leader.id, "v1:plan_item:")
+    overview = await people.show(leader, "/plan", "v1:plan_item:")
     await people.tap(leader, overview, people.data(overview, label="✏️ 1"))
     item = people.screen(leader.id, "v1:plan_field:")
     await people.tap(leader, item, people.data(item, "v1:plan_field:"))
     for value in ("Minder administratie", "Twee uur per week minder", "Assistent neemt registraties over", "Directie", "50000"):
         await people.text(leader, value)
-    overview = people.screen(leader.id, "v1:plan_submit:")
+    overview = people.screen(leader.id, "v1:plan_submit:") or await people.show(leader, "/plan", "v1:plan_submit:")
     mark = sb.mark()
     await people.tap(leader, overview, people.data(overview, "v1:plan_submit:"))
     plan_vote_url = next(b["url"] for b in (await people.message_with(group.id, "Stem over het plan", mark))["reply_markup"]["inline_keyboard"][0])
     for user in (leader, anna, bram):
-        await people.text(user, "/start " + plan_vote_url.rsplit("start=", 1)[1])
-        ballot = people.screen(user.id, "v1:pv:")
+        ballot = await people.show(user, "/start " + plan_vote_url.rsplit("start=", 1)[1], "v1:pv:")
         await people.tap(user, ballot, people.data(ballot, "v1:pv:"))
         confirm = people.screen(user.id, "v1:pv_send:")
         await people.tap(user, confirm, people.data(confirm, "v1:pv_send:"))
     mark = sb.mark()
     await people.move_on(leader)
     await people.message_with(group.id, "aangenomen", mark)
-    await people.text(leader, "/plan")
-    overview = people.screen(leader.id, "v1:pmr:")
+    overview = await people.show(leader, "/plan", "v1:pmr:")
     await people.tap(leader, overview, people.data(overview, "v1:pmr:"))
     ask = people.screen(leader.id, "v1:pmr_today:")
+    if ask is None:  # the question was cut off: the leader asks for it again
+        overview = await people.show(leader, "/plan", "v1:pmr:")
+        await people.tap(leader, overview, people.data(overview, "v1:pmr:"))
+        ask = people.screen(leader.id, "v1:pmr_today:")
     await people.tap(leader, ask, people.data(ask, "v1:pmr_today:"))
 
     # evalueren: the evaluation check-in, closed
@@ -294,7 +318,7 @@ async def run(point: int | None, workdir: Path) -> Outcome:
 
             killer = asyncio.create_task(kill_and_restart())
         try:
-            await cycle(sandbox, People(sandbox))
+            await cycle(sandbox, People(sandbox, bot.db_path))
             if killer is not None and not killer.done():
                 killer.cancel()
             elif killer is not None:
@@ -345,10 +369,11 @@ def _points(spec: str, total: int, every: int) -> list[int]:
 async def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m benchmarks.crash", description=__doc__.split("\n\n")[0])
     parser.add_argument("--points", default="all", help="all (default), N (the first N) or A-B (points A to B)")
+    parser.add_argument("--verbose", action="store_true", help="print where a run that lost something stopped")
     parser.add_argument("--every", type=int, default=1, help="try every K-th point only (default 1: each one)")
     args = parser.parse_args(argv)
     os.environ.setdefault("PTB_TIMEDELTA", "1")
-    with tempfile.TemporaryDirectory(prefix="werkdruk-crash-") as tmp:
+    with (tempfile.TemporaryDirectory(prefix="werkdruk-crash-") if not os.environ.get("CRASH_DIR") else contextlib.nullcontext(os.environ["CRASH_DIR"])) as tmp:
         started = time.monotonic()
         reference = await run(None, Path(tmp) / "reference")
         print(f"reference cycle: {reference.calls} Bot API calls by the bot, {sum(reference.messages.values())} summaries "
@@ -361,6 +386,8 @@ async def main(argv: list[str] | None = None) -> int:
                 problems = compare(reference, await run(point, workdir))
             except (AssertionError, TimeoutError) as exc:
                 problems = [f"{exc.__class__.__name__}: {str(exc).splitlines()[0][:200]}"]
+                if args.verbose:
+                    traceback.print_exc()
             losses += bool(problems)
             print(f"point {point}: {'ok' if not problems else 'LOST ' + '; '.join(problems)}", flush=True)
         print(f"{len(points)} points tried (of {reference.calls}), {losses} lost something "

@@ -269,7 +269,7 @@ class Sandbox:
     def release(self, apply: bool = True) -> None:
         """Let the held call go on: applied as Telegram would (its answer may reach nobody); with ``apply=False``
         it is dropped unapplied, as if the bot had died just before sending it."""
-        self._hold, self._apply_held = None, apply
+        self._hold, self._apply_held, self.held = None, apply, None
         self._release.set()
 
     async def _arrived(self, method: str, params: dict) -> bool:
