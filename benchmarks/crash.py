@@ -36,7 +36,7 @@ from tests.reliability.conftest import BotProcess, integrity, ledger, query
 
 OUTBOX_MARKERS = ("📊", "🗳", "Fase ", "📋", "🔍", "🛠", "💬")  # summaries and announcements: must arrive, once
 CHECK_IN = [3, 3, 3, 2, 3, None, None]  # nea x3, administratie, influence, two open questions skipped
-EVALUATION_SKIP = None
+QUESTION = ("v1:ans:", "v1:skip:", "v1:send:", "v1:back:", "v1:chg:")  # a check-in's screens
 
 
 class Lost(AssertionError):
@@ -75,8 +75,9 @@ class People:
         await self.sb.press_button(user, message, data)
         await self._confirmed()
 
-    def screen(self, chat_id: int, prefix: str = "", contains: str = "", since: int = 0) -> dict | None:
-        """The newest bot message in the chat with a button starting with ``prefix`` and text with ``contains``."""
+    def screen(self, chat_id: int, prefix: str | tuple = "", contains: str = "", since: int = 0) -> dict | None:
+        """The newest bot message in the chat with a button starting with ``prefix`` (one of them) and text with
+        ``contains``."""
         for message in reversed(self.sb.chat_history(chat_id)[since:]):
             if not message.get("from", {}).get("is_bot"):
                 continue
@@ -114,15 +115,23 @@ class People:
     async def check_in(self, user, url: str, answers: list) -> None:
         """Open the round, answer every question (a tap each; None skips), send; a tap that does not move the
         screen on was lost."""
-        await self.show(user, "/start " + url.rsplit("start=", 1)[1], "v1:")
+        command = "/start " + url.rsplit("start=", 1)[1]
+        for _ in range(2):
+            mark = len(self.sb.chat_history(user.id))
+            await self.text(user, command)
+            shown = self.sb.chat_history(user.id)[mark:]
+            if any("al ingevuld" in (m.get("text") or "") for m in shown):
+                return
+            message = self.screen(user.id, QUESTION, since=mark)
+            if message is not None:
+                break
+        else:
+            raise Lost(f"{user.first_name}: {command} showed no question")
         while True:
-            message = self.screen(user.id, "v1:")
-            text = (message or {}).get("text", "")
-            if message is None or "Dank je wel" in text:
-                last = self.sb.chat_history(user.id)[-1].get("text", "")
-                if "Dank je wel" in text or "al ingevuld" in last:
-                    return
-                raise Lost(f"{user.first_name}: no question on the screen")
+            text = self._current(user.id, message) or ""
+            message = next(m for m in self.sb.chat_history(user.id) if m["message_id"] == message["message_id"])
+            if "Dank je wel" in text:
+                return
             if "Klopt alles?" in text:
                 await self.tap(user, message, self.data(message, "v1:send:"))
                 if "Dank je wel" not in (self._current(user.id, message) or ""):
@@ -135,10 +144,9 @@ class People:
             value = answers[index]
             if not any(b.get("callback_data", "").startswith("v1:ans:") for row in message["reply_markup"]["inline_keyboard"] for b in row):
                 value = None  # an open question: skipped
-            prefix = self.data(message, "v1:ans:" if value is not None else "v1:skip:").rsplit(":", 1 if value is not None else 0)[0]
-            await self.tap(user, message, f"{prefix}:{value}" if value is not None else self.data(message, "v1:skip:"))
-            now = self._current(user.id, message) or ""
-            if f"Vraag {index + 1} van" in now:
+            data = self.data(message, "v1:skip:") if value is None else self.data(message, "v1:ans:").rsplit(":", 1)[0] + f":{value}"
+            await self.tap(user, message, data)
+            if f"Vraag {index + 1} van" in (self._current(user.id, message) or ""):
                 raise Lost(f"{user.first_name}: answer {index + 1} did not take")
 
     def _current(self, chat_id: int, message: dict) -> str | None:
@@ -224,13 +232,13 @@ async def cycle(sandbox: Sandbox, people: People) -> None:
     await people.tap(leader, screen, people.data(screen, "v1:vote_open:"))
     vote_url = next(b["url"] for b in (await people.message_with(group.id, "Stemmen", mark))["reply_markup"]["inline_keyboard"][0])
     for user in (leader, anna, bram):
-        await people.show(user, "/start " + vote_url.rsplit("start=", 1)[1], "v1:vote:", "verdeel je 3 stemmen")
+        await people.show(user, "/start " + vote_url.rsplit("start=", 1)[1], "v1:vote", "verdeel je 3 stemmen")
         for dots in range(1, 4):
             ballot = people.screen(user.id, "v1:vote:", contains="verdeel je 3 stemmen")
             numbers = {label.rstrip(" ●"): n for n, label in re.findall(r"^(\d+)\. (.+)$", ballot["text"], re.M)}
             await people.tap(user, ballot, people.data(ballot, label=f"{numbers['onderwijsassistent']} ➕"))  # the list's order is random
             if (people._current(user.id, ballot) or "").count("●") != dots:  # the screen may have been cut off
-                again = await people.show(user, "/start " + vote_url.rsplit("start=", 1)[1], "v1:vote:", "verdeel je 3 stemmen")
+                again = await people.show(user, "/start " + vote_url.rsplit("start=", 1)[1], "v1:vote", "verdeel je 3 stemmen")
                 if again["text"].count("●") != dots:
                     raise Lost(f"{user.first_name}: vote {dots} did not take")
         ballot = people.screen(user.id, "v1:vote_send:")

@@ -191,7 +191,12 @@ async def apply_once(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None
 async def show_again(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """An update applied before comes again - the bot was stopped after committing it, before (or while) it
     showed the result: the person sees where they are now (a check-in's current question); any other button
-    press gets its answer, so it stops loading."""
+    press gets its answer, so it stops loading. Handled by this process already: its result was shown."""
+    in_flight = context.application.update_processor.in_flight
+    if in_flight is not None and update.update_id in in_flight.handled_here:
+        if update.callback_query:
+            await update.callback_query.answer()  # answered before: not sent again (WerkdrukBot)
+        return
     await show_current(update, context)
 
 

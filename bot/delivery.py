@@ -14,6 +14,7 @@ import asyncio
 import contextlib
 import json
 import logging
+from collections import deque
 
 from aiohttp import web
 from telegram import Update
@@ -33,6 +34,7 @@ class InFlight:
         self._done: set[int] = set()  # handled, but an older update still runs: not yet confirmed
         self._highest: int | None = None
         self.finished_one = asyncio.Event()
+        self.handled_here: deque[int] = deque(maxlen=4096)  # handled by this process: its person saw the result
 
     def offset(self) -> int | None:
         """The ``getUpdates`` offset that confirms exactly the updates handled to the end."""
@@ -65,6 +67,7 @@ class InFlight:
         if not future.done():
             future.set_result(None)
         self._done.add(update_id)
+        self.handled_here.append(update_id)
         self.finished_one.set()
 
     def confirmed(self, offset: int | None) -> None:

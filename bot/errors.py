@@ -25,7 +25,7 @@ async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
     default = services.config.language if services else "nl"
     user = update.effective_user
     language = language_of(user.language_code if user else None, default)
-    if pending() is None:  # what the person did was committed; only showing the result failed
+    if pending() is None and update.callback_query:  # the tap was committed; only showing the result failed
         await show_current(update, context)
         return
     if update.callback_query:

@@ -23,13 +23,18 @@ class ChatPace:
     def __init__(self) -> None:
         self._private: dict[int, tuple[float, float]] = {}  # chat -> (tokens, when counted)
         self._groups: dict[int, deque[float]] = {}
+        self._started: float | None = None
 
-    @staticmethod
-    def _now() -> float:
-        return asyncio.get_running_loop().time()
+    def _now(self) -> float:
+        now = asyncio.get_running_loop().time()
+        if self._started is None:
+            self._started = now
+        return now
 
     def _tokens(self, chat_id: int, now: float) -> float:
-        tokens, at = self._private.get(chat_id, (PRIVATE_BURST, now))
+        # A chat not seen yet may have had its burst from the process before this one (a restart): counted as
+        # spent when this process started, so the first messages after a restart never meet a 429.
+        tokens, at = self._private.get(chat_id, (0.0, self._started if self._started is not None else now))
         return min(PRIVATE_BURST, tokens + (now - at) * PRIVATE_PER_SECOND)
 
     def ready_in(self, chat_id: int) -> float:
