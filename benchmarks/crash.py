@@ -377,11 +377,12 @@ def _points(spec: str, total: int, every: int) -> list[int]:
 async def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m benchmarks.crash", description=__doc__.split("\n\n")[0])
     parser.add_argument("--points", default="all", help="all (default), N (the first N) or A-B (points A to B)")
+    parser.add_argument("--keep", metavar="DIR", help="keep each run's database and the bot's log in DIR")
     parser.add_argument("--verbose", action="store_true", help="print where a run that lost something stopped")
     parser.add_argument("--every", type=int, default=1, help="try every K-th point only (default 1: each one)")
     args = parser.parse_args(argv)
     os.environ.setdefault("PTB_TIMEDELTA", "1")
-    with (tempfile.TemporaryDirectory(prefix="werkdruk-crash-") if not os.environ.get("CRASH_DIR") else contextlib.nullcontext(os.environ["CRASH_DIR"])) as tmp:
+    with (contextlib.nullcontext(args.keep) if args.keep else tempfile.TemporaryDirectory(prefix="werkdruk-crash-")) as tmp:
         started = time.monotonic()
         reference = await run(None, Path(tmp) / "reference")
         print(f"reference cycle: {reference.calls} Bot API calls by the bot, {sum(reference.messages.values())} summaries "
