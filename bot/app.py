@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import asyncio
 import gc
 import logging
 import random
 import time
+from collections import OrderedDict
 from collections.abc import Callable
 from zoneinfo import ZoneInfo
 
@@ -28,6 +30,7 @@ from telegram.ext import (
 )
 
 from bot import cycle_leader, deadlines, group, info, mydata, plan_leader, private, pulse, rounds_member, schedule, summaries
+from bot.delivery import ConfirmingUpdater, InFlight
 from bot.outbox import OutboxSender
 from bot.transport import AiohttpRequest
 from bot.updates import MAX_CONCURRENT, FloodLimits, PerChatUpdates
@@ -35,7 +38,7 @@ from bot.callbacks import decode
 from bot.commands import BY_KEY, COMMANDS, publish_menus
 from bot.common import Services, services, user_language
 from bot.config import Config
-from bot.errors import on_error
+from bot.errors import on_error, show_current
 from bot.i18n import t
 from storage.db import Storage
 
@@ -49,7 +52,8 @@ OWN = filters.UpdateType.MESSAGE & ~filters.FORWARDED & ~filters.VIA_BOT
 
 class WerkdrukBot(ExtBot):
     """The Bot API client: a button press whose query Telegram no longer accepts an answer for (too old,
-    or the bot was restarted in between) is still applied - only the little "loading" answer is skipped."""
+    or the bot was restarted in between) is still applied - only the little "loading" answer is skipped.
+    A query is answered once: a second answer (say, by the error handler) is not sent."""
 
     async def initialize(self) -> None:
         """Connect and learn who the bot is (getMe); when Telegram refuses, the connections are closed again."""
@@ -59,9 +63,21 @@ class WerkdrukBot(ExtBot):
             await self.shutdown()
             raise
 
-    async def answer_callback_query(self, *args, **kwargs) -> bool:
+    ANSWERED_KEPT = 4096
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self._answered: OrderedDict[str, None] = OrderedDict()
+
+    async def answer_callback_query(self, callback_query_id, *args, **kwargs) -> bool:
+        key = str(callback_query_id)
+        if key in self._answered:
+            return True
+        self._answered[key] = None  # from the first attempt on: even a failed one is not repeated
+        if len(self._answered) > self.ANSWERED_KEPT:
+            self._answered.popitem(last=False)
         try:
-            return await super().answer_callback_query(*args, **kwargs)
+            return await super().answer_callback_query(callback_query_id, *args, **kwargs)
         except BadRequest as exc:
             if "query is too old" in exc.message.lower() or "query id is invalid" in exc.message.lower():
                 return False
@@ -82,8 +98,11 @@ def build_application(
         get_updates_request=AiohttpRequest(connection_pool_size=1),
         **urls,
     )
+    in_flight = InFlight()  # an update is confirmed to Telegram only once its handling ended (bot/delivery.py)
+    updater = ConfirmingUpdater(bot, asyncio.Queue(), in_flight)
     application = (
-        ApplicationBuilder().bot(bot).concurrent_updates(PerChatUpdates()).post_init(post_init).post_stop(post_stop).build()
+        ApplicationBuilder().updater(updater).concurrent_updates(PerChatUpdates(in_flight))
+        .post_init(post_init).post_stop(post_stop).build()
     )
     application.bot_data["services"] = Services(config=config, storage=storage, clock=clock, rng=rng or random.SystemRandom())
     add_handlers(application)
@@ -115,6 +134,8 @@ async def post_init(application: Application) -> None:
 async def post_stop(application: Application) -> None:
     """Before shutting down: let the outbox sender finish the message in flight."""
     services = application.bot_data["services"]
+    if isinstance(application.updater, ConfirmingUpdater):
+        await application.updater.confirm_handled()  # everything received was handled by now
     if services.outbox is not None:
         await services.outbox.stop()
 
@@ -172,12 +193,25 @@ def add_handlers(application: Application) -> None:
 async def apply_once(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Every update is applied at most once: a redelivered ``update_id`` stops here."""
     if not services(context).storage.updates.begin(update.update_id):
-        log.info("update %s delivered again: ignored", update.update_id)
+        log.info("update %s delivered again: not applied again; showing where the person is", update.update_id)
+        await show_again(update, context)
         raise ApplicationHandlerStop
     chat, user = update.effective_chat, update.effective_user
     if update.message and chat and chat.type == ChatType.PRIVATE and user:
         # Whoever writes to the bot privately can be written to (again, after unblocking it).
         services(context).storage.people.started(user.id, user_language(update, context))
+
+
+async def show_again(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """An update applied before comes again - the bot was stopped after committing it, before (or while) it
+    showed the result: the person sees where they are now (a check-in's current question); any other button
+    press gets its answer, so it stops loading. Handled by this process already: its result was shown."""
+    in_flight = context.application.update_processor.in_flight
+    if in_flight is not None and update.update_id in in_flight.handled_here:
+        if update.callback_query:
+            await update.callback_query.answer()  # answered before: not sent again (WerkdrukBot)
+        return
+    await show_current(update, context)
 
 
 async def applied(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:

@@ -141,6 +141,16 @@ async def button(update: Update, context: ContextTypes.DEFAULT_TYPE, press: Call
     await answer_and_edit(update, *render(round_, draft, language))
 
 
+async def show_current(update: Update, context: ContextTypes.DEFAULT_TYPE, round_: Round) -> None:
+    """A tap applied before comes again (e.g. the bot was stopped before it showed the next question): the
+    member's screen becomes the one they are at now."""
+    svc, language, user_id = services(context), user_language(update, context), update.effective_user.id
+    if svc.storage.answers.has_taken_part(round_.id, user_id):
+        await answer_and_edit(update, t(language, "checkin_thanks"))
+        return
+    await answer_and_edit(update, *render(round_, load_draft(svc, round_, user_id), language))
+
+
 async def text_typed(update: Update, context: ContextTypes.DEFAULT_TYPE, round_: Round) -> None:
     """The member typed an open answer."""
     svc, language, user_id = services(context), user_language(update, context), update.effective_user.id

@@ -106,7 +106,10 @@ async def reply(update: Update, text: Markup | str, reply_markup: InlineKeyboard
 async def answer_and_edit(update: Update, text: Markup | str, reply_markup: InlineKeyboardMarkup | None = None) -> None:
     """React to a tap: stop the button's "loading" and show the next screen, both at once - over a real
     network one round trip to Telegram instead of two, so the member sees the next question sooner."""
-    await asyncio.gather(update.callback_query.answer(), edit(update, text, reply_markup))
+    outcomes = await asyncio.gather(update.callback_query.answer(), edit(update, text, reply_markup), return_exceptions=True)
+    for outcome in outcomes:  # both have ended (an error handler never races the answer)
+        if isinstance(outcome, BaseException):
+            raise outcome
 
 
 async def edit(update: Update, text: Markup | str, reply_markup: InlineKeyboardMarkup | None = None) -> None:

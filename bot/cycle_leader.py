@@ -11,7 +11,7 @@ from telegram.ext import ContextTypes
 
 from bot import engine, year_plan
 from bot.callbacks import Callback, encode
-from bot.common import Services, edit, is_private, reply, services, user_language
+from bot.common import Services, answer_and_edit, is_private, reply, services, user_language
 from bot.i18n import Markup, escape, t
 from bot.rounds_render import deadline_text, leaders_to_tell, proposals_screen
 from flows.catalogue import MAX_SOURCES, custom_source, default_sources
@@ -112,9 +112,8 @@ async def cycle_button(update: Update, context: ContextTypes.DEFAULT_TYPE, press
         return
     if svc.storage.cycles.current(team.id):
         await query.answer()
-        await edit(update, t(language, "cycle_already_running") + "\n\n" + status_text(svc, team, language))
+        await answer_and_edit(update, t(language, "cycle_already_running") + "\n\n" + status_text(svc, team, language))
         return
-    await query.answer()
     action, args = press.action, press.args
     phase_index = args[1] if len(args) > 1 and 0 <= args[1] < len(PHASES) else 0
     if action == "src_del" and len(args) == 3:
@@ -122,27 +121,29 @@ async def cycle_button(update: Update, context: ContextTypes.DEFAULT_TYPE, press
         if 0 <= args[1] < len(sources) and len(sources) > 1 and source_check(sources[args[1]]) == args[2]:
             del sources[args[1]]
             svc.storage.cycles.save_sources(team.id, sources)
-        await edit(update, *sources_editor(svc, team, language))
+        await answer_and_edit(update, *sources_editor(svc, team, language))
     elif action == "src_reset":
         svc.storage.cycles.save_sources(team.id, default_sources())
-        await edit(update, *sources_editor(svc, team, language))
+        await answer_and_edit(update, *sources_editor(svc, team, language))
     elif action == "src_add":
         svc.storage.awaiting.expect(update.effective_user.id, "source", team.id, svc.now())
-        await edit(update, t(language, "source_type_it"))
+        await answer_and_edit(update, t(language, "source_type_it"))
     elif action == "cyc_phase" and PHASES[phase_index] == "analyseren":
-        await edit(update, *sources_editor(svc, team, language))
+        await answer_and_edit(update, *sources_editor(svc, team, language))
     elif action in ("cyc_phase", "src_ok"):
         kind = first_round(PHASES[phase_index])
         planned = year_plan.planned_deadline_row(svc, team.id, kind, language, encode("cyc_go", team.id, phase_index, PLANNED)) if kind else []
         keyboard = deadline_keyboard(language, "cyc_go", team.id, phase_index, planned=planned)
-        await edit(update, t(language, "cycle_choose_deadline", phase=t(language, f"phase_name_{PHASES[phase_index]}")), keyboard)
+        await answer_and_edit(update, t(language, "cycle_choose_deadline", phase=t(language, f"phase_name_{PHASES[phase_index]}")), keyboard)
     elif action == "cyc_go" and len(args) == 3:
         closes_at = deadline_after(svc.now(), args[2], svc.config.timezone) if args[2] in DEADLINE_CHOICES else None
         kind = first_round(PHASES[phase_index])
         if args[2] == PLANNED and kind is not None:
             closes_at = year_plan.planned_close(svc, team.id, kind)
         engine.start_cycle(svc, team, PHASES[phase_index], closes_at)
-        await edit(update, t(language, "cycle_started", team=team.name, phase=t(language, f"phase_name_{PHASES[phase_index]}")))
+        await answer_and_edit(update, t(language, "cycle_started", team=team.name, phase=t(language, f"phase_name_{PHASES[phase_index]}")))
+    else:
+        await query.answer()
 
 
 def sources_editor(svc: Services, team: Team, language: str) -> tuple[Markup, InlineKeyboardMarkup]:
@@ -272,20 +273,22 @@ async def move_on_button(update: Update, context: ContextTypes.DEFAULT_TYPE, pre
     if team is None:
         await query.answer(t(language, "cycle_leaders_only_short"))
         return
-    await query.answer()
     if press.action == "next_wait":
-        await edit(update, t(language, "next_waiting"))
+        await answer_and_edit(update, t(language, "next_waiting"))
         return
     current = _step_key(svc, team)
     seen = tuple(press.args[1:])
     if current[0] == 0 or seen not in (current, current[:2]) or (press.action == "next_go") != (len(seen) == 3):
-        await edit(update, t(language, "next_stale"))
+        if current[0] != 0 and seen[:1] == current[:1]:  # a doubled or old confirmation: that step was taken
+            await answer_and_edit(update, t(language, "next_already", status=status_text(svc, team, language)))
+            return
+        await answer_and_edit(update, t(language, "next_stale"))
         return
     result = engine.move_on(svc, team, accept_without_results=press.action == "next_empty")
     text = moved_text(result, language)
     if result.step is Step.CLOSE_ROUND and not leaders_to_tell(svc, team):
         text += "\n\n" + t(language, "leader_unreachable", bot=svc.bot_username)
-    await edit(update, text)
+    await answer_and_edit(update, text)
 
 
 def moved_text(result: engine.MoveResult, language: str) -> Markup:
@@ -323,20 +326,19 @@ async def deadline_button(update: Update, context: ContextTypes.DEFAULT_TYPE, pr
     if round_ is None or leads(svc, round_.team_id, update.effective_user.id) is None:
         await query.answer(t(language, "cycle_leaders_only_short"))
         return
-    await query.answer()
     round_ = svc.storage.cycles.round(round_.id)  # fresh: the deadline scan may have closed it meanwhile
     closes_at = deadline_after(svc.now(), press.args[1], svc.config.timezone) if press.args[1] in DEADLINE_CHOICES else None
     if press.args[1] == PLANNED:
         closes_at = year_plan.planned_close(svc, round_.team_id, round_.kind)
         if closes_at is None:  # the scheduled day came too close meanwhile
-            await edit(update, t(language, "button_expired"))
+            await answer_and_edit(update, t(language, "button_expired"))
             return
     if not round_.is_open or not engine.set_deadline(svc, round_, closes_at):
-        await edit(update, t(language, "round_closed_already"))
+        await answer_and_edit(update, t(language, "round_closed_already"))
         return
     text = t(language, "deadline_set", deadline=deadline_text(svc, closes_at, language))
     followed = year_plan.deadline_moved(svc, svc.storage.teams.get(round_.team_id), round_, closes_at, language)
-    await edit(update, Markup(text + "\n" + followed) if followed else text)
+    await answer_and_edit(update, Markup(text + "\n" + followed) if followed else text)
 
 
 # --- after a round: share, merge, vote -----------------------------------------------------------
@@ -352,26 +354,27 @@ async def proposals_button(update: Update, context: ContextTypes.DEFAULT_TYPE, p
     if round_.is_open or svc.storage.cycles.last_round(cycle.id, RoundKind.VOTE) is not None:
         await query.answer(t(language, "proposals_locked"))
         return
-    await query.answer()
     proposals = svc.storage.proposals.of_round(round_.id)
     if press.action == "merge":
         rows = [[(f"{i}", encode("merge_a", round_.id, p.id)) for i, p in enumerate(proposals, 1)][k : k + 6] for k in range(0, len(proposals), 6)]
-        await edit(update, t(language, "merge_pick_keep") + "\n\n" + _numbered(proposals, language), _keyboard(rows))
+        await answer_and_edit(update, t(language, "merge_pick_keep") + "\n\n" + _numbered(proposals, language), _keyboard(rows))
     elif press.action == "merge_a" and len(press.args) == 2:
         rows = [[(f"{i}", encode("merge_b", round_.id, press.args[1], p.id)) for i, p in enumerate(proposals, 1) if p.id != press.args[1]][k : k + 6] for k in range(0, len(proposals), 6)]
-        await edit(update, t(language, "merge_pick_drop") + "\n\n" + _numbered(proposals, language), _keyboard([r for r in rows if r]))
+        await answer_and_edit(update, t(language, "merge_pick_drop") + "\n\n" + _numbered(proposals, language), _keyboard([r for r in rows if r]))
     elif press.action == "merge_b" and len(press.args) == 3:
         svc.storage.proposals.merge(round_.id, press.args[1], press.args[2])
         text, markup = proposals_screen(svc, team, round_, language)
-        await edit(update, text, InlineKeyboardMarkup.de_json(markup, context.bot) if markup else None)
+        await answer_and_edit(update, text, InlineKeyboardMarkup.de_json(markup, context.bot) if markup else None)
     elif press.action == "vote_open":
         if not proposals:
-            await edit(update, t(language, "proposals_none", team=team.name))
+            await answer_and_edit(update, t(language, "proposals_none", team=team.name))
             return
         with svc.storage.atomic():
             engine.open_vote(svc, team, cycle, round_)
         svc.wake_outbox()
-        await edit(update, t(language, "moved_vote_open"))
+        await answer_and_edit(update, t(language, "moved_vote_open"))
+    else:
+        await query.answer()
 
 
 def _numbered(proposals: list, language: str) -> Markup:

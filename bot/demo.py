@@ -159,7 +159,8 @@ async def _play(sandbox: RecordedSandbox, bot: RunningBot, rng: random.Random, c
     mark = sandbox.mark()
     await leader_moves_on(sandbox, leader)
     bespreken = await sandbox.wait_for_message(group.id, since=mark, contains="Fase 2")
-    photo = next(m for m in sandbox.sent_messages(leader.id) if m.photo is not None and m.call_index >= mark)
+    chart = await sandbox.wait_for(lambda c: c.method == "sendPhoto" and c.ok and c.params["chat_id"] == leader.id, since=mark)
+    photo = next(m for m in sandbox.sent_messages(leader.id) if m.call_index == chart.index)  # paced: the leader's chat
     await _press_share(sandbox, leader, photo)
 
     echo("3. Bespreken: voorstellen doen, samenvoegen en stemmen.")

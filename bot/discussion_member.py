@@ -12,7 +12,7 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.ext import ContextTypes
 
 from bot.callbacks import Callback, encode
-from bot.common import Services, answer_and_edit, edit, reply, retire, services, user_language
+from bot.common import Services, answer_and_edit, reply, retire, services, user_language
 from bot.i18n import Markup, escape, t
 from bot.rounds_render import released_analysis
 from flows.catalogue import Source
@@ -89,26 +89,25 @@ async def proposal_button(update: Update, context: ContextTypes.DEFAULT_TYPE, pr
     """Choosing a measure (or own words), then the source it addresses; then it is stored."""
     svc, language, user_id, query = services(context), user_language(update, context), update.effective_user.id, update.callback_query
     args = press.args[1:]
-    await query.answer()
     full = _room_for_more(svc, round_, user_id)
     if full:
-        await edit(update, t(language, full, limit=MAX_PROPOSALS_PER_MEMBER))
+        await answer_and_edit(update, t(language, full, limit=MAX_PROPOSALS_PER_MEMBER))
         return
     if press.action == "prop_more":
         svc.storage.awaiting.clear(user_id)
-        await edit(update, *_catalogue_screen(round_, language))
+        await answer_and_edit(update, *_catalogue_screen(round_, language))
         return
     if press.action == "prop_cat" and len(args) == 1:
         measures = catalogue()
         if args[0] == -1:
             svc.storage.awaiting.expect(user_id, "proposal", round_.id, svc.now())
-            await edit(update, t(language, "proposal_type_it", limit=MAX_PROPOSAL_TEXT))
+            await answer_and_edit(update, t(language, "proposal_type_it", limit=MAX_PROPOSAL_TEXT))
             return
         if 0 <= args[0] < len(measures):
             measure = measures[args[0]]
             draft = {"catalogue": measure.key, "text": measure.nl, "made": _made(svc, round_, user_id), "screen": query.message.message_id}
             svc.storage.answers.save_draft(round_.id, user_id, draft, svc.now())
-            await edit(update, *_source_screen(svc, round_, language, measure.label(language)))
+            await answer_and_edit(update, *_source_screen(svc, round_, language, measure.label(language)))
             return
     if press.action == "prop_src" and len(args) == 1:
         draft = svc.storage.answers.draft(round_.id, user_id, svc.now())
@@ -117,9 +116,9 @@ async def proposal_button(update: Update, context: ContextTypes.DEFAULT_TYPE, pr
             source = sources[args[0]].key if args[0] >= 0 else None
             _store_proposal(svc, round_, user_id, draft, source)
             rows = [[(t(language, "proposal_more_button"), encode("prop_more", round_.id))]]
-            await edit(update, t(language, "proposal_thanks"), _keyboard(rows))
+            await answer_and_edit(update, t(language, "proposal_thanks"), _keyboard(rows))
             return
-    await edit(update, *_catalogue_screen(round_, language))
+    await answer_and_edit(update, *_catalogue_screen(round_, language))
 
 
 def _store_proposal(svc: Services, round_: Round, user_id: int, draft: dict, source: str | None) -> None:

@@ -10,6 +10,7 @@ from telegram.ext import ContextTypes
 
 from bot.common import send, user_language
 from bot.i18n import DEFAULT_LANGUAGE, t
+from storage.updates import pending
 
 log = logging.getLogger("bot.errors")
 
@@ -21,8 +22,11 @@ async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
     if not isinstance(update, Update) or update.effective_chat is None:
         return
     language = user_language(update, context) if "services" in context.application.bot_data else DEFAULT_LANGUAGE
+    if pending() is None and update.callback_query:  # the tap was committed; only showing the result failed
+        await show_current(update, context)
+        return
     if update.callback_query:
-        try:  # the handler may have answered the query already; then Telegram refuses a second answer
+        try:  # a query the handler answered already is not answered again (bot.app.WerkdrukBot)
             await update.callback_query.answer()
         except TelegramError:
             pass
@@ -30,3 +34,20 @@ async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
         await send(context.bot, update.effective_chat.id, t(language, "error"))
     except TelegramError:
         log.warning("could not tell the user about the error")
+
+
+async def show_current(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """After a saved change: show the person's current screen where there is one, and stop the button's
+    loading - never an error message, since nothing was lost."""
+    from bot import rounds_member
+    from bot.callbacks import decode
+
+    query = update.callback_query
+    if query is None:
+        return
+    try:
+        press = decode(query.data)
+        if press is None or press.action not in rounds_member.BUTTONS or not await rounds_member.show_current(update, context, press):
+            await query.answer()
+    except TelegramError as exc:
+        log.warning("update %s: the current screen could not be shown (%s)", update.update_id, exc.__class__.__name__)

@@ -9,7 +9,7 @@ from telegram.error import TelegramError
 from telegram.ext import ContextTypes
 
 from bot.callbacks import Callback, encode
-from bot.common import edit, reply, role_name, send, services, user_language
+from bot.common import answer_and_edit, reply, role_name, send, services, user_language
 from bot.cycle_leader import leader_command, leading_team
 from bot.i18n import Markup, escape, t
 from flows.team import LeaveOutcome, Role, Team, leave_outcome
@@ -35,35 +35,35 @@ async def my_data(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 
 async def my_data_button(update: Update, context: ContextTypes.DEFAULT_TYPE, press: Callback) -> None:
     """Confirm, then erase (a sole leader of a team with others first hands over or deletes the team)."""
-    svc, language, query, user_id = services(context), user_language(update, context), update.callback_query, update.effective_user.id
+    svc, language, user_id = services(context), user_language(update, context), update.effective_user.id
     if update.effective_chat.type != ChatType.PRIVATE:  # /mijngegevens is private; in a group only an old
         team = svc.storage.teams.by_chat(update.effective_chat.id)  # /teamverwijderen prompt had "my_del_no"
         await delete_team_button(update, context, Callback("team_del_no", (team.id,) if team and press.action == "my_del_no" else ()))
         return
-    await query.answer()
     if press.action == "my_del":
         keyboard = InlineKeyboardMarkup(
             [[InlineKeyboardButton(t(language, "mydata_delete_yes"), callback_data=encode("my_del_yes"))],
              [InlineKeyboardButton(t(language, "leave_no"), callback_data=encode("my_del_no"))]]
         )
-        await edit(update, t(language, "mydata_delete_confirm"), keyboard)
+        await answer_and_edit(update, t(language, "mydata_delete_confirm"), keyboard)
         return
     if press.action == "my_del_no":
-        await edit(update, t(language, "mydata_kept"))
+        await answer_and_edit(update, t(language, "mydata_kept"))
         return
     teams = svc.storage.teams.teams_of(user_id)
     for team, role in teams:
         outcome = leave_outcome(role, svc.storage.teams.count(team.id, Role.CO_LEADER))
         if outcome is LeaveOutcome.REFUSED_LAST_LEADER and svc.storage.teams.count(team.id) > 1:
-            await edit(update, t(language, "mydata_sole_leader", team=team.name))
+            await answer_and_edit(update, t(language, "mydata_sole_leader", team=team.name))
             return
-    for team, role in teams:  # hand leadership over where a co-leader can take it
-        if role is Role.LEADER and svc.storage.teams.count(team.id, Role.CO_LEADER):
-            svc.storage.teams.leave(team.id, user_id, LeaveOutcome.LEFT_AND_HANDED_OVER)
-        elif role is Role.LEADER:  # alone in the team: the team goes too
-            svc.storage.privacy.delete_team(team.id, team.chat_id)
-    svc.storage.privacy.forget_person(user_id)
-    await edit(update, t(language, "mydata_deleted"))
+    with svc.storage.atomic():  # all of it, with the update's id, before anything is sent
+        for team, role in teams:  # hand leadership over where a co-leader can take it
+            if role is Role.LEADER and svc.storage.teams.count(team.id, Role.CO_LEADER):
+                svc.storage.teams.leave(team.id, user_id, LeaveOutcome.LEFT_AND_HANDED_OVER)
+            elif role is Role.LEADER:  # alone in the team: the team goes too
+                svc.storage.privacy.delete_team(team.id, team.chat_id)
+        svc.storage.privacy.forget_person(user_id)
+    await answer_and_edit(update, t(language, "mydata_deleted"))
 
 
 @leader_command(10)
@@ -91,12 +91,11 @@ async def delete_team_button(update: Update, context: ContextTypes.DEFAULT_TYPE,
     if team is None or svc.storage.teams.role_of(team.id, update.effective_user.id) is not Role.LEADER:
         await query.answer(t(language, "cycle_leaders_only_short"))
         return
-    await query.answer()
     if press.action == "team_del_no":
-        await edit(update, t(language, "mydata_kept"))
+        await answer_and_edit(update, t(language, "mydata_kept"))
         return
     svc.storage.privacy.delete_team(team.id, team.chat_id)
-    await edit(update, t(language, "team_deleted", team=team.name))
+    await answer_and_edit(update, t(language, "team_deleted", team=team.name))
     try:
         await send(context.bot, team.chat_id, t(svc.config.language, "team_deleted_group"))
         await context.bot.leave_chat(team.chat_id)

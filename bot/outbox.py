@@ -47,6 +47,7 @@ class OutboxSender:
         self.clock = clock
         self.rate = rate  # messages per second at most: Telegram's bulk limit is about 30
         self._next_slot = 0.0
+        self._paced_until: float | None = None  # loop time when a chat held back for its pace has its turn
         self._wake = asyncio.Event()
         self._task: asyncio.Task | None = None
         self._stopping = False
@@ -91,7 +92,10 @@ class OutboxSender:
                 return
             due = self._next_retry()
             timeout = None if due is None else max(0.05, due - self.clock())
-            if due is None:
+            if self._paced_until is not None:
+                paced = max(0.01, self._paced_until - asyncio.get_running_loop().time())
+                timeout = paced if timeout is None else min(timeout, paced)
+            if timeout is None:
                 self.idle.set()
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self._wake.wait(), timeout)
@@ -109,18 +113,23 @@ class OutboxSender:
         return {chat_id: row_id for chat_id, row_id in rows}
 
     async def drain(self) -> None:
-        """Send everything that is due now, oldest first; a chat whose row must wait keeps its order."""
+        """Send everything that is due now, oldest first; a chat whose row must wait (a deferred row, or the
+        chat's own pace: ``bot.pace``) keeps its order while other chats go on."""
+        self._paced_until = None
         while not self._stopping:
             now = int(self.clock())
             held = self._held(now)
             batch = [m for m in self.storage.outbox.pending(now, limit=500) if m.id < held.get(m.chat_id, m.id + 1)]
-            if not batch:
-                return
+            sent = False
             for message in batch:
                 if self._stopping:
                     return
                 if message.id > held.get(message.chat_id, message.id):
                     continue
+                if self._wait_for_turn(message):
+                    held[message.chat_id] = message.id
+                    continue
+                sent = True
                 outcome = await self._send_one(message)
                 if outcome is _PAUSE:
                     return
@@ -128,6 +137,18 @@ class OutboxSender:
                     held[message.chat_id] = min(message.id, held.get(message.chat_id, message.id))
                 elif outcome is _REREAD:
                     break
+            if not sent:
+                return
+
+    def _wait_for_turn(self, message: OutboxMessage) -> bool:
+        """Whether the message's chat must wait for its pace (noting when its turn comes)."""
+        limits = getattr(self.bot, "rate_limiter", None)
+        seconds = limits.ready_in(message.chat_id) if isinstance(limits, FloodLimits) else 0.0
+        if seconds <= 0:
+            return False
+        turn = asyncio.get_running_loop().time() + seconds
+        self._paced_until = turn if self._paced_until is None else min(self._paced_until, turn)
+        return True
 
     def _skip(self, message: OutboxMessage) -> bool:
         """A private message to someone who blocked the bot (or never opened a chat) is not attempted."""

@@ -10,13 +10,13 @@ from telegram.ext import ContextTypes
 
 from bot import engine
 from bot.callbacks import Callback, encode
-from bot.common import Services, edit, reply, services, user_language
+from bot.common import Services, answer_and_edit, reply, services, user_language
 from bot.cycle_leader import leader_command, leading_team, leads
 from bot.i18n import Markup, escape, format_percentage, t
 from bot.plan_output import document_name, initial_plan, plan_document, plan_messages
 from bot.plan_render import format_date, format_euros
 from flows.cycle import Cycle, RoundKind
-from flows.plan import FIELDS, MAX_ITEMS, MAX_TITLE, Plan, PlanItem, clean_field, parse_cost, pmr_date_problem
+from flows.plan import FIELDS, MAX_ITEMS, MAX_TITLE, Plan, clean_field, parse_cost, pmr_date_problem
 from flows.plan_proposal import catalogue_key, proposed_item
 from flows.team import Team
 from flows.text import clean
@@ -135,51 +135,55 @@ async def plan_button(update: Update, context: ContextTypes.DEFAULT_TYPE, press:
     args, action = press.args[1:], press.action
     editing = plan.state == "opstellen"
     item = plan.find(args[0], args[-1]) if editing and len(args) >= 2 else None
-    await query.answer()
+    # Every change commits before the first call to Telegram (answer and next screen go out together after it).
     if action == "plan_doc":
+        await query.answer()
         pdf = plan_document(svc, team, plan, language, cycle.id)
         caption = t(language, f"planui_document_caption_{plan.state}", team=team.name)
         await context.bot.send_document(user_id, InputFile(pdf, filename=document_name(team)), caption=caption, parse_mode="HTML")
         return
     if action == "plan_item" and item is not None and len(args) == 2:
-        await edit(update, *_item_view(cycle, plan, args[0], language))
+        await answer_and_edit(update, *_item_view(cycle, plan, args[0], language))
     elif action == "plan_field" and item is not None and len(args) == 3 and 0 <= args[1] < len(FIELDS):
-        await edit(update, _ask_field(svc, user_id, cycle, plan, args[0], args[1], language))
+        await answer_and_edit(update, _ask_field(svc, user_id, cycle, plan, args[0], args[1], language))
     elif action == "plan_rename" and item is not None and len(args) == 2:
         svc.storage.awaiting.expect(user_id, f"plan_rename:{args[0]}:{item.tag}", cycle.id, svc.now())
-        await edit(update, t(language, "planui_ask_rename", number=args[0] + 1, title=item.title))
+        await answer_and_edit(update, t(language, "planui_ask_rename", number=args[0] + 1, title=item.title))
     elif action == "plan_ok" and item is not None and len(args) == 2:
         item.confirm()
         svc.storage.plans.save(cycle.id, plan)
-        await edit(update, *_after_confirm(cycle, plan, args[0], language))
+        await answer_and_edit(update, *_after_confirm(cycle, plan, args[0], language))
     elif action == "plan_add" and editing and len(plan.items) < MAX_ITEMS:
         svc.storage.awaiting.expect(user_id, "plan_title", cycle.id, svc.now())
-        await edit(update, t(language, "planui_ask_title"))
+        await answer_and_edit(update, t(language, "planui_ask_title"))
     elif action == "plan_del" and item is not None and len(args) == 2:
-        del plan.items[args[0]]
-        svc.storage.plans.save(cycle.id, plan)
-        svc.storage.awaiting.clear(user_id)  # a question about a measure refers to it by its place in the list
-        await edit(update, t(language, "planui_removed"), overview_keyboard(cycle, plan, language))
+        with svc.storage.atomic():
+            del plan.items[args[0]]
+            svc.storage.plans.save(cycle.id, plan)
+            svc.storage.awaiting.clear(user_id)  # a question about a measure refers to it by its place in the list
+        await answer_and_edit(update, t(language, "planui_removed"), overview_keyboard(cycle, plan, language))
     elif action == "plan_back":
-        await edit(update, t(language, "planui_see_plan"), overview_keyboard(cycle, plan, language))
+        await answer_and_edit(update, t(language, "planui_see_plan"), overview_keyboard(cycle, plan, language))
     elif action == "plan_revise" and plan.fire("revise"):
         svc.storage.plans.save(cycle.id, plan)
-        await edit(update, t(language, "planui_revising"), overview_keyboard(cycle, plan, language))
+        await answer_and_edit(update, t(language, "planui_revising"), overview_keyboard(cycle, plan, language))
     elif action == "plan_submit" and editing:
         if not plan.fire("to_team_vote"):
-            await edit(update, t(language, "planui_not_ready", missing=_not_ready(plan, language)), overview_keyboard(cycle, plan, language))
+            await answer_and_edit(update, t(language, "planui_not_ready", missing=_not_ready(plan, language)), overview_keyboard(cycle, plan, language))
             return
         engine.open_plan_vote(svc, team, cycle, plan)
-        await edit(update, t(language, "planui_vote_open"))
+        await answer_and_edit(update, t(language, "planui_vote_open"))
     elif action == "pmr" and len(args) == 1 and plan.state == "aangenomen":
         svc.storage.awaiting.expect(user_id, f"pmr_date:{args[0]}", cycle.id, svc.now())
         example = _today(svc).strftime("%d-%m-%Y")
-        await edit(update, t(language, "planui_ask_pmr_date", example=example), _keyboard([[(t(language, "planui_today"), encode("pmr_today", cycle.id, args[0]))]]))
+        await answer_and_edit(update, t(language, "planui_ask_pmr_date", example=example), _keyboard([[(t(language, "planui_today"), encode("pmr_today", cycle.id, args[0]))]]))
     elif action == "pmr_today" and len(args) == 1 and plan.state == "aangenomen":
-        svc.storage.awaiting.clear(user_id)
-        await edit(update, record_pmr(svc, team, cycle, plan, bool(args[0]), _today(svc), language))
+        with svc.storage.atomic():
+            svc.storage.awaiting.clear(user_id)
+            text = record_pmr(svc, team, cycle, plan, bool(args[0]), _today(svc), language)
+        await answer_and_edit(update, text)
     else:
-        await edit(update, t(language, "planui_see_plan"), overview_keyboard(cycle, plan, language))
+        await answer_and_edit(update, t(language, "planui_see_plan"), overview_keyboard(cycle, plan, language))
 
 
 def _not_ready(plan: Plan, language: str) -> Markup:
@@ -231,8 +235,10 @@ async def _pmr_date_typed(update: Update, svc: Services, team: Team, cycle: Cycl
         shown = lambda d: format_date(d.isoformat(), language)  # noqa: E731
         await reply(update, t(language, f"planui_date_{problem}", voted=shown(voted or today), today=shown(today), example=example))
         return
-    svc.storage.awaiting.clear(update.effective_user.id)
-    await reply(update, record_pmr(svc, team, cycle, plan, kind.endswith(":1"), day, language))
+    with svc.storage.atomic():  # the update's id with its change: a redelivery is not applied twice
+        svc.storage.awaiting.clear(update.effective_user.id)
+        recorded = record_pmr(svc, team, cycle, plan, kind.endswith(":1"), day, language)
+    await reply(update, recorded)
 
 
 async def text_typed(update: Update, context: ContextTypes.DEFAULT_TYPE, kind: str, cycle_id: int) -> None:
@@ -261,12 +267,14 @@ async def text_typed(update: Update, context: ContextTypes.DEFAULT_TYPE, kind: s
         title = title[:MAX_TITLE]
         plan.items.append(proposed_item(title, [], catalogue_key(title), svc.config.language))
         index = len(plan.items) - 1
-        svc.storage.plans.save(cycle.id, plan)
-        if plan.items[index].proposed:
-            svc.storage.awaiting.clear(user_id)
-            await reply(update, *_item_view(cycle, plan, index, language))
-        else:
-            await reply(update, _ask_field(svc, user_id, cycle, plan, index, 0, language))
+        with svc.storage.atomic():  # the update's id with its change: a redelivery is not applied twice
+            svc.storage.plans.save(cycle.id, plan)
+            if plan.items[index].proposed:
+                svc.storage.awaiting.clear(user_id)
+                screen = _item_view(cycle, plan, index, language)
+            else:
+                screen = (_ask_field(svc, user_id, cycle, plan, index, 0, language),)
+        await reply(update, *screen)
         return
     parts = kind.split(":")
     numbers = [int(part) for part in parts[1:] if part.lstrip("-").isdigit()]
@@ -282,8 +290,9 @@ async def text_typed(update: Update, context: ContextTypes.DEFAULT_TYPE, kind: s
             await reply(update, t(language, "planui_too_long"))
             return
         item.title = title[:MAX_TITLE]
-        svc.storage.plans.save(cycle.id, plan)
-        svc.storage.awaiting.clear(user_id)
+        with svc.storage.atomic():
+            svc.storage.plans.save(cycle.id, plan)
+            svc.storage.awaiting.clear(user_id)
         await reply(update, *_item_view(cycle, plan, index, language, heading=t(language, "planui_renamed")))
         return
     name = FIELDS[numbers[1]]
@@ -292,15 +301,19 @@ async def text_typed(update: Update, context: ContextTypes.DEFAULT_TYPE, kind: s
         await reply(update, t(language, "planui_bad_cost" if name == "cost" else "planui_too_long"))
         return
     item.set_field(name, value)
-    svc.storage.plans.save(cycle.id, plan)
     missing = item.missing()
+    with svc.storage.atomic():  # the field and the next expected one with the update's id (finding 6 of issue 12)
+        svc.storage.plans.save(cycle.id, plan)
+        if item.proposed or not missing:
+            svc.storage.awaiting.clear(user_id)
+            screen = None
+        else:
+            screen = _ask_field(svc, user_id, cycle, plan, index, FIELDS.index(missing[0]), language)
     if item.proposed:  # the rest is still a proposal: show the measure, so the leader can confirm it
-        svc.storage.awaiting.clear(user_id)
         await reply(update, *_item_view(cycle, plan, index, language, heading=t(language, "planui_saved")))
-    elif missing:
-        await reply(update, _ask_field(svc, user_id, cycle, plan, index, FIELDS.index(missing[0]), language))
+    elif screen is not None:
+        await reply(update, screen)
     else:
-        svc.storage.awaiting.clear(user_id)
         await send_overview(update, svc, team, cycle, plan, language)
 
 

@@ -6,7 +6,7 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.ext import ContextTypes
 
 from bot.callbacks import Callback, encode
-from bot.common import edit, reply, services, user_language
+from bot.common import answer_and_edit, reply, services, user_language
 from bot.i18n import t
 from bot.plan_output import plan_messages
 from flows.cycle import Round
@@ -40,16 +40,15 @@ async def button(update: Update, context: ContextTypes.DEFAULT_TYPE, press: Call
         await query.answer(t(language, "pv_ballot_already"))
         return
     choice = press.args[1] if len(press.args) == 2 and 0 <= press.args[1] < len(PLAN_CHOICES) else None
-    await query.answer()
     if press.action == "pv" and choice is not None:
         label = t(language, f"pv_choice_{PLAN_CHOICES[choice]}")
         keyboard = InlineKeyboardMarkup(
             [[InlineKeyboardButton(t(language, "pv_ballot_send"), callback_data=encode("pv_send", round_.id, choice))],
              [InlineKeyboardButton(t(language, "pv_ballot_other"), callback_data=encode("pv_back", round_.id))]]
         )
-        await edit(update, t(language, "pv_ballot_confirm", choice=label), keyboard)
+        await answer_and_edit(update, t(language, "pv_ballot_confirm", choice=label), keyboard)
     elif press.action == "pv_send" and choice is not None:
         stored = svc.storage.answers.submit(round_.id, user_id, [("plan_ballot", PLAN_CHOICES[choice])])
-        await edit(update, t(language, "pv_ballot_thanks" if stored else "pv_ballot_already"))
+        await answer_and_edit(update, t(language, "pv_ballot_thanks" if stored else "pv_ballot_already"))
     else:
-        await edit(update, t(language, "pv_ballot", members=svc.storage.teams.count(round_.team_id)), _choices(round_, language))
+        await answer_and_edit(update, t(language, "pv_ballot", members=svc.storage.teams.count(round_.team_id)), _choices(round_, language))

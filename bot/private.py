@@ -6,7 +6,7 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.ext import ContextTypes
 
 from bot.callbacks import Callback, encode
-from bot.common import edit, reply, role_name, send_private, services, team_choice_keyboard, user_language
+from bot.common import answer_and_edit, reply, role_name, send_private, services, team_choice_keyboard, user_language
 from bot.i18n import Markup, t
 from flows.team import Action, LeaveOutcome, Role, invite_hash, is_invite_code, leave_outcome, may
 from flows.text import name
@@ -103,23 +103,22 @@ async def leave_button(update: Update, context: ContextTypes.DEFAULT_TYPE, press
     if team is None or not may(role, Action.LEAVE):
         await query.answer(t(language, "not_in_this_team"))
         return
-    await query.answer()
     if press.action == "leave":
-        await edit(update, t(language, "leave_confirm", team=team.name), _confirm_keyboard(language, team.id))
+        await answer_and_edit(update, t(language, "leave_confirm", team=team.name), _confirm_keyboard(language, team.id))
         return
     if press.action == "leave_no":
-        await edit(update, t(language, "leave_kept", team=team.name))
+        await answer_and_edit(update, t(language, "leave_kept", team=team.name))
         return
     outcome = leave_outcome(role, storage.teams.count(team.id, Role.CO_LEADER))
     if outcome is LeaveOutcome.REFUSED_LAST_LEADER:
-        await edit(update, t(language, "leave_refused_last_leader", team=team.name))
+        await answer_and_edit(update, t(language, "leave_refused_last_leader", team=team.name))
         return
     storage.teams.leave(team.id, update.effective_user.id, outcome)
     if outcome is LeaveOutcome.LEFT_AND_HANDED_OVER:
-        await edit(update, t(language, "left_handed_over", team=team.name))
+        await answer_and_edit(update, t(language, "left_handed_over", team=team.name))
         for user_id in storage.teams.leaders(team.id):
             if storage.teams.role_of(team.id, user_id) is Role.LEADER:
                 lang = storage.people.language(user_id) or language
                 await send_private(context, user_id, t(lang, "now_leader", team=team.name))
         return
-    await edit(update, t(language, "left", team=team.name))
+    await answer_and_edit(update, t(language, "left", team=team.name))

@@ -10,7 +10,7 @@ from telegram.ext import ContextTypes
 
 from bot.callbacks import Callback, encode
 from bot.charts_trend import trend_chart
-from bot.common import Services, edit, reply, services, user_language
+from bot.common import Services, answer_and_edit, reply, services, user_language
 from bot.cycle_leader import leader_command, leading_team, leads
 from bot.evaluation_render import render_trend, trend_caption
 from bot.i18n import t
@@ -90,18 +90,18 @@ async def pulse_button(update: Update, context: ContextTypes.DEFAULT_TYPE, press
     if team is None:
         await query.answer(t(language, "cycle_leaders_only_short"))
         return
-    await query.answer()
     days = press.args[1]
     if days == 0:
         svc.storage.pulses.stop(team.id)
-        await edit(update, t(language, "pulseui_stopped", team=team.name))
+        await answer_and_edit(update, t(language, "pulseui_stopped", team=team.name))
         return
     if days not in PULSE_EVERY:
-        await edit(update, t(language, "button_expired"))
+        await answer_and_edit(update, t(language, "button_expired"))
         return
-    svc.storage.pulses.schedule(team.id, days, PULSE_OPEN_DAYS, svc.now() + days * DAY)
-    opened = open_pulse(svc, team)
-    await edit(update, t(language, "pulseui_scheduled" if opened else "pulseui_scheduled_later", team=team.name, days=days))
+    with svc.storage.atomic():
+        svc.storage.pulses.schedule(team.id, days, PULSE_OPEN_DAYS, svc.now() + days * DAY)
+        opened = open_pulse(svc, team)
+    await answer_and_edit(update, t(language, "pulseui_scheduled" if opened else "pulseui_scheduled_later", team=team.name, days=days))
 
 
 @leader_command(8)

@@ -69,6 +69,16 @@ async def round_button(update: Update, context: ContextTypes.DEFAULT_TYPE, press
     await BUTTONS[press.action](update, context, press, round_)
 
 
+async def show_current(update: Update, context: ContextTypes.DEFAULT_TYPE, press: Callback) -> bool:
+    """A round's button press that was applied before: show the member's current screen in that round (a
+    check-in's current question); False when there is no such screen to show."""
+    round_, _ = _usable(context, press.args[0], update.effective_user.id) if press.args else (None, None)
+    if round_ is None or round_.kind not in CHECK_INS or press.action not in ROUND_KINDS_OF_ACTION:
+        return False
+    await checkin.show_current(update, context, round_)
+    return True
+
+
 async def open_rounds(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """/open: what is open for this member right now, in all their teams."""
     svc, language = services(context), user_language(update, context)

@@ -11,9 +11,11 @@ from collections.abc import Awaitable
 
 from telegram import Update
 from telegram.error import RetryAfter
-from telegram.ext import AIORateLimiter, BaseUpdateProcessor
+from telegram.ext import BaseRateLimiter, BaseUpdateProcessor
 
 from bot.config import MAX_MESSAGES_PER_SECOND
+from bot.delivery import InFlight
+from bot.pace import ChatPace
 
 log = logging.getLogger(__name__)
 
@@ -26,8 +28,9 @@ MAX_CONCURRENT = 64
 class PerChatUpdates(BaseUpdateProcessor):
     """Concurrent across chats, sequential within a chat."""
 
-    def __init__(self, max_concurrent_updates: int = MAX_CONCURRENT) -> None:
+    def __init__(self, in_flight: InFlight | None = None, max_concurrent_updates: int = MAX_CONCURRENT) -> None:
         super().__init__(max_concurrent_updates)
+        self.in_flight = in_flight
         self._locks: dict[int, asyncio.Lock] = {}
         self._waiting: dict[int, int] = {}
 
@@ -53,6 +56,8 @@ class PerChatUpdates(BaseUpdateProcessor):
             if self._waiting[key] == 0:  # nobody else queued for this chat: forget its lock
                 del self._waiting[key]
                 del self._locks[key]
+            if self.in_flight is not None and isinstance(update, Update):
+                self.in_flight.finished(update.update_id)  # handled to the end: may be confirmed to Telegram
 
     async def initialize(self) -> None:
         """Nothing to set up."""
@@ -98,33 +103,45 @@ class SlidingWindow:
         self._released.set()
 
 
-class FloodLimits(AIORateLimiter):
-    """Telegram's flood limits where they apply: about 20 messages a minute into one group (PTB's limiter),
-    and at most 25 new messages in any second overall (a sliding window, under Telegram's 30). Edits and
-    answers to callback queries - the reactions to a person's own taps - are never held back."""
+class FloodLimits(BaseRateLimiter):
+    """Telegram's flood limits where they apply: each chat's own pace (``bot.pace``: about one message a second
+    in a private chat, 20 a minute in a group), and at most 25 new messages in any second overall (a sliding
+    window, under Telegram's 30). Edits and answers to callback queries - the reactions to a person's own
+    taps - are never held back."""
 
     SENDS = frozenset({"sendMessage", "sendPhoto", "sendDocument", "sendMediaGroup", "copyMessage", "forwardMessage"})
     PER_SECOND = MAX_MESSAGES_PER_SECOND  # all new messages together; the outbox paces bulk sends at or below it
 
-    OUTBOX = -1  # ``rate_limit_args`` of the outbox's sends: a 429 goes back to the outbox, which holds that chat
+    OUTBOX = -1  # ``rate_limit_args`` of the outbox's sends: it waited for the chat's turn itself (``ready_in``),
+    # and a 429 goes back to the outbox, which holds that chat
     RETRIES = 2  # other calls wait out a 429 themselves - only that call waits, never everyone's
 
     def __init__(self) -> None:
-        # PTB's limiter keeps the per-group limit; on a 429 it would pause every request, so it does not retry
-        # (and its log of each 429 with a traceback is silenced: the retry is logged here, in one line).
-        super().__init__(overall_max_rate=0, max_retries=0)
-        logging.getLogger("telegram.ext.AIORateLimiter").setLevel(logging.CRITICAL)
         self.window = SlidingWindow(self.PER_SECOND)
+        self.chats = ChatPace()
+
+    async def initialize(self) -> None:
+        """Nothing to set up."""
+
+    async def shutdown(self) -> None:
+        """Nothing to tear down."""
+
+    def ready_in(self, chat_id: int) -> float:
+        """Seconds until a new message to ``chat_id`` keeps its chat's pace (for the outbox)."""
+        return self.chats.ready_in(chat_id)
 
     async def process_request(self, callback, args, kwargs, endpoint, data, rate_limit_args):  # noqa: D102
-        chat_id = data.get("chat_id")
-        private = isinstance(chat_id, int) and chat_id > 0 or (isinstance(chat_id, str) and chat_id.isdigit())
-        call = self._counted(callback) if endpoint in self.SENDS else callback
+        chat_id = _chat_id(data.get("chat_id"))
+        send = endpoint in self.SENDS
+        call = self._counted(callback) if send else callback
         for attempt in range(self.RETRIES + 1):
+            if send and chat_id is not None:
+                if rate_limit_args == self.OUTBOX:
+                    self.chats.take(chat_id)
+                else:
+                    await self.chats.wait(chat_id)
             try:
-                if private or chat_id is None:  # PTB's limiter keeps only the groups' limit: past it at once
-                    return await call(*args, **kwargs)
-                return await super().process_request(call, args, kwargs, endpoint, data, None)
+                return await call(*args, **kwargs)
             except RetryAfter as exc:
                 if rate_limit_args == self.OUTBOX or attempt == self.RETRIES:
                     raise
@@ -134,7 +151,7 @@ class FloodLimits(AIORateLimiter):
         raise AssertionError("unreachable")
 
     def _counted(self, callback):
-        """The call, counted in the overall window from when it leaves (after a group's own limit let it go)
+        """The call, counted in the overall window from when it leaves (after its chat's pace let it go)
         until a period after it was answered."""
 
         async def counted(*args, **kwargs):
@@ -145,3 +162,12 @@ class FloodLimits(AIORateLimiter):
                 self.window.release()
 
         return counted
+
+
+def _chat_id(value: object) -> int | None:
+    """A numeric chat id (a @channel name is not paced here)."""
+    if isinstance(value, int):
+        return value
+    if isinstance(value, str) and value.lstrip("-").isdigit():
+        return int(value)
+    return None

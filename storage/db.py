@@ -21,7 +21,7 @@ from storage.schedules import Schedules
 from storage.privacy import Privacy
 from storage.proposals import Proposals
 from storage.teams import Teams
-from storage.updates import UpdateLog, write_pending, written
+from storage.updates import UpdateLog, pending, write_pending, written
 
 BUSY_TIMEOUT_MS = 5000
 
@@ -38,6 +38,17 @@ class Database(sqlite_utils.Database):
             update_id = write_pending(self) if outermost else None
             yield self
         written(update_id)
+
+    def execute(self, sql: str, parameters=None):
+        """As sqlite-utils' execute; a write outside a transaction while an update is being handled becomes one,
+        so it carries the update's id (a handler that writes twice must use ``atomic`` around both)."""
+        if pending() is not None and not self.conn.in_transaction and sql.lstrip()[:6].upper() in _WRITES:
+            with self.atomic():
+                return super().execute(sql, parameters)
+        return super().execute(sql, parameters)
+
+
+_WRITES = frozenset({"INSERT", "UPDATE", "DELETE", "REPLAC"})
 
 
 def connect(path: str | Path) -> Database:

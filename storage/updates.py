@@ -62,6 +62,11 @@ class UpdateLog:
         )
 
 
+def pending() -> int | None:
+    """The id of the update being handled in this task, while it is not yet written."""
+    return _pending.get()
+
+
 def write_pending(db: sqlite_utils.Database) -> int | None:
     """Inside a transaction: write the id of the update being handled, if not yet written; returns it."""
     update_id = _pending.get()

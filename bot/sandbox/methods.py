@@ -54,10 +54,14 @@ def deep_link_problem(url: str, bot_username: str) -> str | None:
 class Api(AdminMethods):
     """Implements the Bot API methods on a World."""
 
+    PRIVATE_BURST = 3  # messages a private chat takes at once; then about one a second (Telegram's pace)
+    PRIVATE_PER_SECOND = 1.0
+
     def __init__(self, world: World, group_rate_per_minute: int, global_rate_per_second: int) -> None:
         self.w = world
         self.group_rate = group_rate_per_minute
         self.global_rate = global_rate_per_second
+        self._private_tokens: dict[int, tuple[float, float]] = {}  # chat -> (tokens, when)
         self._group_sends: dict[int, deque] = {}
         self._global_sends: deque = deque()
 
@@ -115,12 +119,22 @@ class Api(AdminMethods):
             if len(sends) >= self.group_rate:
                 wait = max(1, math.ceil(sends[0] + 60.0 - now))
                 raise ApiError(429, f"Too Many Requests: retry after {wait}", {"retry_after": wait})
+        elif self._private(chat_id, now) < 1:
+            wait = max(1, math.ceil((1 - self._private(chat_id, now)) / self.PRIVATE_PER_SECOND))
+            raise ApiError(429, f"Too Many Requests: retry after {wait}", {"retry_after": wait})
+
+    def _private(self, chat_id: int, now: float) -> float:
+        """Messages a private chat takes right now (a token bucket: a short burst, then one a second)."""
+        tokens, at = self._private_tokens.get(chat_id, (self.PRIVATE_BURST, now))
+        return min(self.PRIVATE_BURST, tokens + (now - at) * self.PRIVATE_PER_SECOND)
 
     def _rate_record(self, chat_id: int) -> None:
         now = time.monotonic()
         self._global_sends.append(now)
         if chat_id < 0:
             self._group_sends.setdefault(chat_id, deque()).append(now)
+        else:
+            self._private_tokens[chat_id] = (self._private(chat_id, now) - 1, now)
 
     def _text(self, text: str, parse_mode: Any, ctx: Ctx, caption: bool = False) -> tuple[str, list]:
         """Validate text/caption; return (plain, entities)."""

@@ -38,6 +38,10 @@ class Sandbox:
         self.token = f"{bot_id}:SANDBOX" + "".join(secrets.choice(alphabet) for _ in range(28))
         self.webhook_deliveries: list[tuple[int, int]] = []
         self._faults: list[dict] = []
+        self._hold: Callable[[str, dict], bool] | None = None
+        self.held: tuple[str, dict] | None = None  # the call being held on arrival (see ``hold``)
+        self._release = asyncio.Event()
+        self._apply_held = True
         self._active = 0
         self._server: HTTPServer | None = None
         self._client: httpx.AsyncClient | None = None
@@ -259,6 +263,27 @@ class Sandbox:
         assert kind in FAULT_KINDS, f"unknown fault kind {kind!r}; use one of {FAULT_KINDS}"
         self._faults.append({"method": method, "kind": kind, "remaining": times, "retry_after": retry_after,
                              "description": description or "Bad Request: refused"})
+
+    def hold(self, matches: Callable[[str, dict], bool]) -> None:
+        """Hold the next call (not getUpdates) for which ``matches(method, params)`` is true the moment it
+        arrives: it is neither applied nor answered until ``release()`` (for killing the bot at that point)."""
+        self._hold, self.held = matches, None
+        self._release.clear()
+
+    def release(self, apply: bool = True) -> None:
+        """Let the held call go on: applied as Telegram would (its answer may reach nobody); with ``apply=False``
+        it is dropped unapplied, as if the bot had died just before sending it."""
+        self._hold, self._apply_held, self.held = None, apply, None
+        self._release.set()
+
+    async def _arrived(self, method: str, params: dict) -> bool:
+        """False when the call is to be dropped unapplied (see ``hold``)."""
+        if self._hold is not None and self.held is None and method != "getUpdates" and self._hold(method, params):
+            self.held = (method, params)
+            self.world.signal.notify()
+            await self._release.wait()
+            return self._apply_held
+        return True
 
     def _take_fault(self, method: str) -> dict | None:
         for fault in self._faults:

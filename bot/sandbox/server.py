@@ -158,6 +158,9 @@ class BotApiHandler(tornado.web.RequestHandler):
         if method == "getUpdates":
             await self._get_updates(params, problems)
             return
+        if not await sb._arrived(method, params):
+            self._drop()
+            return
         fault = sb._take_fault(method)
         if fault is not None and fault["kind"] != "drop_after":
             kind = fault["kind"]
@@ -281,7 +284,7 @@ async def deliver_webhooks(sandbox: Sandbox, client: httpx.AsyncClient) -> None:
         attempts += 1
         world.webhook.update(last_error_date=int(time.time()),
                              last_error_message=f"Wrong response from the webhook: {status}")
-        if attempts >= WEBHOOK_MAX_ATTEMPTS:
+        if attempts >= WEBHOOK_MAX_ATTEMPTS and status != 0:  # unreachable (a bot restarting): kept, as Telegram does
             world.pop_delivered(update)
             attempts = 0
             continue

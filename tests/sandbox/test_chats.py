@@ -266,3 +266,18 @@ async def test_user_message_variants(sb: Sandbox) -> None:
     with pytest.raises(AssertionError, match="not in chat"):
         await sb.send_text(piet, "hoi", chat=group)
     sb.assert_no_violations()
+
+
+async def test_private_chat_pace(sb: Sandbox, raw) -> None:
+    """A private chat takes a short burst of three messages; the fourth at once gets 429 with retry_after,
+    recorded as a flood event, while another private chat is not affected."""
+    anna, bram = sb.add_user("Anna"), sb.add_user("Bram")
+    for user in (anna, bram):
+        await sb.send_text(user, "/start")
+    for i in range(3):
+        assert (await raw.form("sendMessage", chat_id=anna.id, text=f"bericht {i}"))[0] == 200
+    code, body = await raw.form("sendMessage", chat_id=anna.id, text="te snel")
+    assert code == 429 and body["parameters"]["retry_after"] == 1
+    assert (await raw.form("sendMessage", chat_id=bram.id, text="hoi"))[0] == 200
+    assert [c.params["text"] for c in sb.flood_events] == ["te snel"]
+    sb.assert_no_violations()
