@@ -32,9 +32,9 @@ class ChatPace:
         return now
 
     def _tokens(self, chat_id: int, now: float) -> float:
-        # A chat not seen yet may have had its burst from the process before this one (a restart): counted as
-        # spent when this process started, so the first messages after a restart never meet a 429.
-        tokens, at = self._private.get(chat_id, (0.0, self._started if self._started is not None else now))
+        # A chat not seen yet may have had most of its burst from the process before this one (a restart): it
+        # starts with one message when this process started, so the first messages after a restart meet no 429.
+        tokens, at = self._private.get(chat_id, (1.0, self._started if self._started is not None else now))
         return min(PRIVATE_BURST, tokens + (now - at) * PRIVATE_PER_SECOND)
 
     def ready_in(self, chat_id: int) -> float:
