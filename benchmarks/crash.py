@@ -244,16 +244,23 @@ async def cycle(sandbox: Sandbox, people: People) -> None:
         ballot = people.screen(user.id, "v1:vote_send:")
         await people.tap(user, ballot, people.data(ballot, "v1:vote_send:"))
 
-    # aanpakken: the plan's first measure filled in, put to the team, adopted, the PMR consents
+    # aanpakken: the plan starts filled in for the catalogue measure; the leader types its cost and confirms
+    # the rest, puts it to the team, it is adopted, the PMR consents
     mark = sb.mark()
     await people.move_on(leader)
     await people.message_with(group.id, "Fase 3: aanpakken", mark)
     overview = await people.show(leader, "/plan", "v1:plan_item:")
     await people.tap(leader, overview, people.data(overview, label="✏️ 1"))
-    item = people.screen(leader.id, "v1:plan_field:")
-    await people.tap(leader, item, people.data(item, "v1:plan_field:"))
-    for value in ("Minder administratie", "Twee uur per week minder", "Assistent neemt registraties over", "Directie", "50000"):
-        await people.text(leader, value)
+    item = people.screen(leader.id, "v1:plan_ok:")
+    cost = [button for row in item["reply_markup"]["inline_keyboard"] for button in row if button.get("callback_data", "").startswith("v1:plan_field:")][4]
+    await people.tap(leader, item, cost["callback_data"])
+    await people.text(leader, "50000")
+    item = people.screen(leader.id, "v1:plan_ok:", contains="Opgeslagen")
+    if item is None:  # the screen after the cost was cut off by a kill: open the measure again
+        overview = await people.show(leader, "/plan", "v1:plan_item:")
+        await people.tap(leader, overview, people.data(overview, label="✏️ 1"))
+        item = people.screen(leader.id, "v1:plan_ok:")
+    await people.tap(leader, item, people.data(item, "v1:plan_ok:"))
     overview = people.screen(leader.id, "v1:plan_submit:") or await people.show(leader, "/plan", "v1:plan_submit:")
     mark = sb.mark()
     await people.tap(leader, overview, people.data(overview, "v1:plan_submit:"))
