@@ -4,7 +4,7 @@ core - with them.
 
     python -m benchmarks.bot_child bot|bare TOKEN BASE_URL [DATABASE]
 
-``bot`` is the real bot, built and started exactly as ``bot.local.RunningBot`` (and ``werkdruk-bot run``)
+``bot`` is the real bot, built and started exactly as ``bot.run.local.RunningBot`` (and ``werkdruk-bot run``)
 builds it; ``bare`` is the baseline, a bare python-telegram-bot Application that only answers each tap. The
 process prints one JSON line when it is polling, then obeys one command per line on stdin, answering each with
 one JSON line:
@@ -60,9 +60,9 @@ async def main(mode: str, token: str, base_url: str, database: str | None) -> No
 
     bot = None
     if mode == "bot":
-        from bot.local import RunningBot, local_config
+        from bot.run.local import RunningBot, local_config
 
-        from bot.app import settle_heap
+        from bot.run.app import settle_heap
 
         bot = await RunningBot(local_config(token, base_url, Path(database))).start()
         application = bot.application

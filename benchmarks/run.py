@@ -5,7 +5,7 @@
 
 Everything runs against ONE sandbox (bot/sandbox, a Telegram stand-in on 127.0.0.1) in this process, which
 plays Telegram and its users. The bot under test runs in its own process (benchmarks/bot_child.py): the real
-bot, built as ``bot/local.py`` builds it, and a bare python-telegram-bot baseline that only answers each tap,
+bot, built as ``bot/run/local.py`` builds it, and a bare python-telegram-bot baseline that only answers each tap,
 so that every figure comes with its ratio to that baseline measured minutes apart on the same machine. See
 README.md here.
 """
@@ -32,13 +32,13 @@ if __package__ in (None, ""):  # run as ``python benchmarks/run.py``
 
 os.environ.setdefault("PTB_TIMEDELTA", "1")
 
-from bot import engine  # noqa: E402
-from bot.charts import sources_chart  # noqa: E402
-from bot.common import Services  # noqa: E402
-from bot.config import Config  # noqa: E402
-from bot.demo import run_demo  # noqa: E402
-from bot.demo_transcript import LEADER_ACTIONS_CAP, LEADER_MESSAGES_CAP, PLAN_FIELDS_CAP  # noqa: E402
-from bot.rounds_render import analysis_summary  # noqa: E402
+from bot.cycle import engine  # noqa: E402
+from bot.render.charts import sources_chart  # noqa: E402
+from bot.members.common import Services  # noqa: E402
+from bot.deployment.config import Config  # noqa: E402
+from bot.run.demo import run_demo  # noqa: E402
+from bot.run.demo_transcript import LEADER_ACTIONS_CAP, LEADER_MESSAGES_CAP, PLAN_FIELDS_CAP  # noqa: E402
+from bot.cycle.rounds_render import analysis_summary  # noqa: E402
 from bot.sandbox import Sandbox  # noqa: E402
 from benchmarks import dbprep  # noqa: E402
 from benchmarks.harness import (  # noqa: E402
@@ -358,8 +358,8 @@ async def workload_leader_effort(report: Report, folder: Path) -> None:
     report.add(w, "  of which taking part as any member does", str(effort.taking_part))
     report.add(w, "messages in the leader's chat, whole demo", str(effort.messages_whole_demo), target=f"<= {LEADER_MESSAGES_CAP}",
                met=yes(effort.messages_whole_demo <= LEADER_MESSAGES_CAP))
-    report.notes.append(f"leader's effort: the demo's cycle (bot/demo.py) took {time.perf_counter() - started:.1f} s; "
-                        "counted by bot.demo_transcript.leader_effort")
+    report.notes.append(f"leader's effort: the demo's cycle (bot/run/demo.py) took {time.perf_counter() - started:.1f} s; "
+                        "counted by bot.run.demo_transcript.leader_effort")
 
 
 # ============================================================================ main

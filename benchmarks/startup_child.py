@@ -35,8 +35,8 @@ async def main(mode: str, token: str, base_url: str, database: str | None) -> di
     marks = {"interpreter_to_main": time.perf_counter() - T0}
     t = time.perf_counter()
     if mode == "bot":
-        from bot.app import build_application
-        from bot.config import Config
+        from bot.run.app import build_application
+        from bot.deployment.config import Config
         from storage.db import Storage
     else:
         from benchmarks.harness import build_bare_application

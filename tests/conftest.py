@@ -8,7 +8,7 @@ import os
 import pytest
 
 from bot.sandbox import Sandbox
-from bot.local import RunningBot, sandbox_config
+from bot.run.local import RunningBot, sandbox_config
 
 BOT_USERNAME = "werkdruk_test_bot"
 

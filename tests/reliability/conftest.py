@@ -17,8 +17,8 @@ from pathlib import Path
 
 import pytest
 
-from bot.config import PrivacyConfig
-from bot.local import RunningBot, sandbox_config
+from bot.deployment.config import PrivacyConfig
+from bot.run.local import RunningBot, sandbox_config
 
 ROOT = Path(__file__).resolve().parents[2]
 SMALL = PrivacyConfig(min_group_size=3, min_group_size_free_text=3)
@@ -124,7 +124,7 @@ class BotProcess:
         env = {k: v for k, v in os.environ.items() if not k.startswith("WERKDRUK_BOT_")}
         with open(err, "wb") as stderr:
             self.process = await asyncio.create_subprocess_exec(
-                sys.executable, "-m", "bot.cli", "run", "--config", str(self.config),
+                sys.executable, "-m", "bot.run.cli", "run", "--config", str(self.config),
                 cwd=ROOT, env=env, stdin=asyncio.subprocess.DEVNULL, stdout=asyncio.subprocess.DEVNULL, stderr=stderr,
             )
         # A getUpdates call is recorded when it returns; a long poll being held open is the sign of life.

@@ -126,7 +126,7 @@ async def test_proposals_lie_in_no_order_of_their_authors(sandbox, bot):
 def test_a_backup_lays_every_table_out_in_key_order(tmp_path):
     """`werkdruk-bot backup` (VACUUM INTO) writes each table afresh in key order: in the copy the answers lie
     in the order of their random keys and the ledger in the order of user ids - neither in submission order."""
-    from bot.backup import backup
+    from bot.run.backup import backup
     from storage.db import Storage
 
     storage = Storage(tmp_path / "w.db")

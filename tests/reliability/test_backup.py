@@ -11,7 +11,7 @@ import sys
 import threading
 from pathlib import Path
 
-from bot.backup import restore
+from bot.run.backup import restore
 from bot.sandbox.actors import check_in, form_team, leader_moves_on, round_url, start_cycle
 
 from .conftest import ONE_SOURCE, ROOT, SHORT, assert_sound, integrity, query
@@ -21,7 +21,7 @@ async def run_cli(*args: str) -> tuple[int, str, str]:
     """Run `werkdruk-bot ...` as the operator would; returns (exit status, stdout, stderr)."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("WERKDRUK_BOT_")}
     process = await asyncio.create_subprocess_exec(
-        sys.executable, "-m", "bot.cli", *args, cwd=ROOT, env=env,
+        sys.executable, "-m", "bot.run.cli", *args, cwd=ROOT, env=env,
         stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE,
     )
     out, err = await asyncio.wait_for(process.communicate(), timeout=30)

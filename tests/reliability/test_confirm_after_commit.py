@@ -13,7 +13,7 @@ import sys
 import httpx
 
 from bot.sandbox.actors import check_in, form_team, press, round_url, say, start_cycle
-from tests.bot.test_cli_run import free_port
+from tests.bot.run.test_cli_run import free_port
 
 from .conftest import ONE_SOURCE, ROOT, SHORT, BotProcess, assert_sound, query
 from .test_crash_restart import button
@@ -72,7 +72,7 @@ class WebhookProcess(BotProcess):
         env = {k: v for k, v in os.environ.items() if not k.startswith("WERKDRUK_BOT_")}
         with open(err, "wb") as stderr:
             self.process = await asyncio.create_subprocess_exec(
-                sys.executable, "-m", "bot.cli", "run", "--config", str(self.config),
+                sys.executable, "-m", "bot.run.cli", "run", "--config", str(self.config),
                 cwd=ROOT, env=env, stdin=asyncio.subprocess.DEVNULL, stdout=asyncio.subprocess.DEVNULL, stderr=stderr,
             )
         await self.sandbox.wait_for(lambda call: call.method == "setWebhook" and call.ok, since=mark, timeout=30)

@@ -1,0 +1,1 @@
+"""Moving a team through its cycle: the engine, the deadline scan, the messages of a phase."""

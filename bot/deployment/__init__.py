@@ -1,0 +1,1 @@
+"""What a running bot is handed: its configuration and its services."""

@@ -1,0 +1,1 @@
+"""The leader's conversations: the cycle, the plan, pulses, summaries."""

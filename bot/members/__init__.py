@@ -1,0 +1,1 @@
+"""The conversations every member has, and what every handler needs (common)."""

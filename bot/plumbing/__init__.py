@@ -1,0 +1,1 @@
+"""Telegram plumbing: the wire, the limits, the outbox, callback data, command menus."""

@@ -1,0 +1,1 @@
+"""Running it: the command line, the Application's wiring, local runs, backup, the demo."""

@@ -1,0 +1,1 @@
+"""The words: ``t()`` and the catalogues ``nl/*.toml`` and ``en/*.toml``."""
