@@ -34,7 +34,7 @@ os.environ.setdefault("PTB_TIMEDELTA", "1")
 
 from bot.cycle import engine  # noqa: E402
 from bot.render.charts import sources_chart  # noqa: E402
-from bot.members.common import Services  # noqa: E402
+from bot.deployment.services import Services  # noqa: E402
 from bot.deployment.config import Config  # noqa: E402
 from bot.run.demo import run_demo  # noqa: E402
 from bot.run.demo_transcript import LEADER_ACTIONS_CAP, LEADER_MESSAGES_CAP, PLAN_FIELDS_CAP  # noqa: E402

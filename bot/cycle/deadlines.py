@@ -12,7 +12,7 @@ from telegram.ext import ContextTypes
 
 from bot.cycle import engine, year_plan
 from bot.leaders import pulse
-from bot.members.common import Services
+from bot.deployment.services import Services
 from flows.cycle import RoundKind
 
 log = logging.getLogger(__name__)

@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from bot.cycle import year_plan
-from bot.members.common import Services
+from bot.deployment.services import Services
 from bot.texts.i18n import t
 from bot.cycle.plan_output import document_name, initial_plan, plan_document, plan_messages
 from bot.render.plan_render import format_date

@@ -7,7 +7,7 @@ import re
 from types import SimpleNamespace
 
 from bot.cycle import year_plan
-from bot.members.common import Services
+from bot.deployment.services import Services
 from bot.texts.i18n import Markup
 from bot.render.plan_document import plan_pdf
 from bot.render.plan_render import render_plan

@@ -9,7 +9,7 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot.plumbing import callbacks
 from bot.render.charts import sources_chart
-from bot.members.common import Services
+from bot.deployment.services import Services
 from bot.texts.i18n import Markup, escape, format_moment, t
 from bot.render.summary_render import analysis_caption, render_analysis, render_guide
 from bot.render.charts_trend import evaluation_chart

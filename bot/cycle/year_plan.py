@@ -8,7 +8,7 @@ import datetime as dt
 from zoneinfo import ZoneInfo
 
 from bot.plumbing import callbacks
-from bot.members.common import Services
+from bot.deployment.services import Services
 from bot.texts.i18n import Markup, format_moment, t
 from bot.cycle.rounds_render import callback_keyboard, leaders_to_tell
 from flows.cycle import CLOSED, Cycle, Round, RoundKind

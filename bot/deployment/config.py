@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from bot.plumbing.updates import MAX_MESSAGES_PER_SECOND
 from flows.capacity import role_keys
 
 TOKEN_ENV = "WERKDRUK_BOT_TOKEN"
@@ -32,10 +33,6 @@ class ConfigError(ValueError):
         super().__init__(f"{key}: {problem}")
         self.key = key
 
-
-# New messages the bot sends in any one second, at most: under Telegram's 30, because under load a request reaches
-# Telegram up to a few hundred ms after it left (at 28, 30 arrived within one second: benchmarks/).
-MAX_MESSAGES_PER_SECOND = 25
 
 
 @dataclass(frozen=True)

@@ -5,50 +5,18 @@ from __future__ import annotations
 import asyncio
 
 import logging
-import random
-import time
-from collections.abc import Callable
-from dataclasses import dataclass, field
-from typing import Any
 
-from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, LinkPreviewOptions, Message, Update
+from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
 from telegram.constants import ChatType, ParseMode
 from telegram.error import BadRequest, Forbidden, TelegramError
 from telegram.ext import ContextTypes
 
-from bot.deployment.config import Config
+from bot.deployment.services import Services, services  # noqa: F401 (handlers import them from here)
+from bot.plumbing.sending import NO_PREVIEW, send  # noqa: F401
 from bot.texts.i18n import Markup, language_of, t
 from flows.team import Role, Team
-from storage.db import Storage
 
 log = logging.getLogger(__name__)
-NO_PREVIEW = LinkPreviewOptions(is_disabled=True)
-
-
-@dataclass
-class Services:
-    """Shared by all handlers through ``application.bot_data``."""
-
-    config: Config
-    storage: Storage
-    bot_username: str = ""
-    clock: Callable[[], float] = time.time
-    outbox: Any = None  # the OutboxSender, started after connecting
-    rng: random.Random = field(default_factory=random.SystemRandom)  # invite codes, shuffles (the demo seeds its own)
-
-    def now(self) -> int:
-        """The current unix time (tests may move the clock)."""
-        return int(self.clock())
-
-    def wake_outbox(self) -> None:
-        """Tell the sender that new outbox rows were committed."""
-        if self.outbox is not None:
-            self.outbox.wake()
-
-
-def services(context: ContextTypes.DEFAULT_TYPE) -> Services:
-    """The services of the running application."""
-    return context.application.bot_data["services"]
 
 
 def user_language(update: Update, context: ContextTypes.DEFAULT_TYPE) -> str:
@@ -88,13 +56,6 @@ def team_choice_keyboard(teams: list[tuple[Team, Role]], action: str) -> InlineK
 
     return InlineKeyboardMarkup(
         [[InlineKeyboardButton(team.name[:60], callback_data=encode(action, team.id))] for team, _ in teams]
-    )
-
-
-async def send(bot: Bot, chat_id: int, text: Markup | str, reply_markup: InlineKeyboardMarkup | None = None, **kwargs) -> Message:
-    """Send one HTML message (parse mode passed per call: PTB's Defaults would add it to calls that lack it)."""
-    return await bot.send_message(
-        chat_id, text, parse_mode=ParseMode.HTML, link_preview_options=NO_PREVIEW, reply_markup=reply_markup, **kwargs
     )
 
 

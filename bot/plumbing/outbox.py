@@ -19,7 +19,7 @@ from telegram import Bot, InlineKeyboardMarkup
 from telegram.constants import ParseMode
 from telegram.error import BadRequest, ChatMigrated, Forbidden, NetworkError, RetryAfter, TelegramError
 
-from bot.members.common import NO_PREVIEW
+from bot.plumbing.sending import NO_PREVIEW
 from bot.plumbing.updates import FloodLimits
 from storage.db import Storage
 from storage.outbox import OutboxMessage

@@ -13,7 +13,6 @@ from telegram import Update
 from telegram.error import RetryAfter
 from telegram.ext import BaseRateLimiter, BaseUpdateProcessor
 
-from bot.deployment.config import MAX_MESSAGES_PER_SECOND
 from bot.plumbing.delivery import InFlight
 from bot.plumbing.pace import ChatPace
 
@@ -23,6 +22,10 @@ log = logging.getLogger(__name__)
 # trips, so this bounds throughput: with 20 ms to Telegram (benchmarks/ --latency-ms 20) 8 gave 151 taps a
 # second, 32 gave 545 and 64 gave 712; on loopback 64 costs nothing against 8.
 MAX_CONCURRENT = 64
+
+# New messages the bot sends in any one second, at most: under Telegram's 30, because under load a request reaches
+# Telegram up to a few hundred ms after it left (at 28, 30 arrived within one second: benchmarks/).
+MAX_MESSAGES_PER_SECOND = 25
 
 
 class PerChatUpdates(BaseUpdateProcessor):

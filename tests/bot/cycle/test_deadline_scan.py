@@ -7,7 +7,7 @@ import asyncio
 
 from bot.cycle import deadlines
 from bot.leaders import pulse
-from bot.members.common import Services
+from bot.deployment.services import Services
 from bot.deployment.config import Config
 from storage.db import Storage
 
