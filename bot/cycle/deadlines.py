@@ -11,7 +11,7 @@ from collections.abc import Iterator
 from telegram.ext import ContextTypes
 
 from bot.cycle import engine, year_plan
-from bot.leaders import pulse
+from bot.cycle import pulses
 from bot.deployment.services import Services
 from flows.cycle import RoundKind
 
@@ -51,13 +51,13 @@ def _scan(svc: Services, counts: dict) -> Iterator[None]:
         yield
     for round_id in svc.storage.pulses.due_reminders(svc.now()):
         try:
-            if pulse.send_reminder(svc, round_id):
+            if pulses.send_reminder(svc, round_id):
                 svc.wake_outbox()  # the first reminders go out while the next team's are queued
         except Exception:
             log.exception("the reminder of round %s failed", round_id)
         yield
     try:
-        pulse.open_due_pulses(svc)
+        pulses.open_due_pulses(svc)
     except Exception:
         log.exception("opening due pulses failed")
     yield

@@ -4,83 +4,25 @@ status, move on, set deadlines, share summaries, merge proposals and open the vo
 from __future__ import annotations
 
 import zlib
-from collections.abc import Awaitable, Callable
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.ext import ContextTypes
 
 from bot.cycle import engine, year_plan
 from bot.plumbing.callbacks import Callback, encode
-from bot.members.common import Services, answer_and_edit, is_private, reply, services, user_language
+from bot.members.common import Services, answer_and_edit, reply, services, user_language
+from bot.leaders.leading import leader_command, leading_team, leads
 from bot.texts.i18n import Markup, escape, t
 from bot.cycle.rounds_render import deadline_text, leaders_to_tell, proposals_screen
 from flows.catalogue import MAX_SOURCES, custom_source, default_sources
 from flows.cycle import CYCLE_STATES, PHASES, CloseOutcome, RoundKind, first_round, release_threshold
 from flows.deadlines import DEADLINE_CHOICES, deadline_after
 from flows.discussion import Step, proposal_text, short
-from flows.team import LEADING_ROLES, Action, Team, may
+from flows.team import Team
 from flows.text import name
 
 
 PLANNED = -1  # the deadline choice "as scheduled" (see bot/cycle/year_plan.py)
-LeaderCommand = Callable[..., Awaitable[None]]
-LEADER_COMMANDS: dict[int, LeaderCommand] = {}
-
-
-def leader_command(code: int) -> Callable[[LeaderCommand], LeaderCommand]:
-    """Register a leader's command under a stable code, so a leader of several teams can pick one."""
-
-    def register(fn: LeaderCommand) -> LeaderCommand:
-        assert code not in LEADER_COMMANDS, code
-        LEADER_COMMANDS[code] = fn
-        fn.leader_code = code
-        return fn
-
-    return register
-
-
-async def leading_team(update: Update, context: ContextTypes.DEFAULT_TYPE, command: LeaderCommand | None = None) -> Team | None:
-    """The team this leader means (the group's, or their only one); answers the user itself otherwise -
-    a leader of several teams gets a button per team."""
-    svc, language = services(context), user_language(update, context)
-    user_id = update.effective_user.id
-    if not is_private(update):
-        team = svc.storage.teams.by_chat(update.effective_chat.id)
-        if team is None:
-            await reply(update, t(language, "not_a_team"))
-            return None
-        teams = [team] if svc.storage.teams.role_of(team.id, user_id) in LEADING_ROLES else []
-    else:
-        teams = [team for team, role in svc.storage.teams.teams_of(user_id) if role in LEADING_ROLES]
-    if not teams:
-        await reply(update, t(language, "cycle_leaders_only"))
-        return None
-    if len(teams) > 1:
-        code = getattr(command, "leader_code", None)
-        if code is None:
-            await reply(update, t(language, "several_teams_use_group"))
-        else:
-            rows = [[InlineKeyboardButton(team.name[:60], callback_data=encode("as_team", code, team.id))] for team in teams]
-            await reply(update, t(language, "choose_team"), InlineKeyboardMarkup(rows))
-        return None
-    return teams[0]
-
-
-async def as_team_button(update: Update, context: ContextTypes.DEFAULT_TYPE, press: Callback) -> None:
-    """A team chosen for a leader's command."""
-    svc, language, query = services(context), user_language(update, context), update.callback_query
-    command = LEADER_COMMANDS.get(press.args[0]) if len(press.args) == 2 else None
-    team = leads(svc, press.args[1], update.effective_user.id) if command else None
-    if team is None:
-        await query.answer(t(language, "cycle_leaders_only_short"))
-        return
-    await query.answer()
-    await command(update, context, team)
-
-
-def leads(svc: Services, team_id: int, user_id: int) -> Team | None:
-    team = svc.storage.teams.get(team_id)
-    return team if team and may(svc.storage.teams.role_of(team.id, user_id), Action.RENEW_INVITE) else None
 
 
 def _keyboard(rows: list[list[tuple[str, str]]]) -> InlineKeyboardMarkup:

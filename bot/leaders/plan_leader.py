@@ -11,7 +11,7 @@ from telegram.ext import ContextTypes
 from bot.cycle import engine
 from bot.plumbing.callbacks import Callback, encode
 from bot.members.common import Services, answer_and_edit, reply, services, user_language
-from bot.leaders.cycle_leader import leader_command, leading_team, leads
+from bot.leaders.leading import leader_command, leading_team, leads, parse_day
 from bot.texts.i18n import Markup, escape, format_percentage, t
 from bot.cycle.plan_output import document_name, initial_plan, plan_document, plan_messages
 from bot.render.plan_render import format_date, format_euros
@@ -209,17 +209,6 @@ def record_pmr(svc: Services, team: Team, cycle: Cycle, plan: Plan, consent: boo
         return t(language, "planui_see_plan")
     engine.plan_decided(svc, team, cycle, plan)
     return t(language, "planui_pmr_recorded" if consent else "planui_pmr_refused")
-
-
-def parse_day(text: str) -> dt.date | None:
-    """A date as typed: 12-3-2027, 12/03/2027, 2027-03-12."""
-    text = (text or "").strip()
-    for pattern in ("%d-%m-%Y", "%d/%m/%Y", "%Y-%m-%d", "%d-%m-%y"):
-        try:
-            return dt.datetime.strptime(text, pattern).date()
-        except ValueError:
-            continue
-    return None
 
 
 async def _pmr_date_typed(update: Update, svc: Services, team: Team, cycle: Cycle, plan: Plan, kind: str, text: str, language: str) -> None:

@@ -13,9 +13,8 @@ from telegram.ext import ContextTypes
 from bot.cycle import engine, year_plan
 from bot.plumbing.callbacks import Callback, encode
 from bot.members.common import Services, edit, reply, services, user_language
-from bot.leaders.cycle_leader import leader_command, leading_team, leads
+from bot.leaders.leading import leader_command, leading_team, leads, parse_day
 from bot.texts.i18n import Markup, format_moment, t
-from bot.leaders.plan_leader import parse_day
 from flows.schedule import Problem, Refusal
 from flows.team import Team
 

@@ -8,7 +8,7 @@ from telegram.ext import ContextTypes
 
 from bot.plumbing.callbacks import Callback, encode
 from bot.members.common import Services, reply, services, user_language
-from bot.leaders.cycle_leader import leader_command, leading_team, leads
+from bot.leaders.leading import leader_command, leading_team, leads
 from bot.texts.i18n import t
 from bot.cycle.rounds_render import analysis_rows, callback_keyboard, check_in_rows, render_plan_vote, render_vote
 from flows.analysis import AnalysisSummary

@@ -14,7 +14,7 @@ from telegram.ext import ContextTypes
 from bot.deployment.services import Services, services  # noqa: F401 (handlers import them from here)
 from bot.plumbing.sending import NO_PREVIEW, send  # noqa: F401
 from bot.texts.i18n import Markup, language_of, t
-from flows.team import Role, Team
+from flows.team import Role, Team, invite_hash, new_invite_code
 
 log = logging.getLogger(__name__)
 
@@ -113,3 +113,16 @@ async def send_private(context: ContextTypes.DEFAULT_TYPE, user_id: int, text: M
         log.warning("private message not delivered: %s", exc.__class__.__name__)
         return False
     return True
+
+
+async def post_invite(context: ContextTypes.DEFAULT_TYPE, team_id: int) -> None:
+    """Post a join message with a new invite code in the team's group; the previous code stops working."""
+    storage = services(context).storage
+    team = storage.teams.get(team_id)
+    code = new_invite_code(services(context).rng)
+    language = team_language(context)
+    text = t(language, "invite_renewed", team=team.name) + "\n\n" + t(language, "join_message", team=team.name)
+    sent = await send(context.bot, team.chat_id, text, join_keyboard(context, language, code))
+    with storage.atomic():  # only once the new link is in the group does the old one stop working
+        storage.teams.renew_invite(team.id, invite_hash(code))
+        storage.teams.set_invite_message(team.id, sent.message_id)

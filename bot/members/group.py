@@ -10,7 +10,7 @@ from telegram.constants import ChatMemberStatus, ChatType
 from telegram.error import TelegramError
 from telegram.ext import ContextTypes
 
-from bot.members.common import join_keyboard, reply, send, role_name, send_private, services, team_language, user_language
+from bot.members.common import join_keyboard, post_invite, reply, send, role_name, send_private, services, team_language, user_language
 from bot.texts.i18n import t
 from flows.team import LEADING_ROLES, Action, Role, apply, invite_hash, may, may_register_team, new_invite_code
 from flows.text import name
@@ -92,19 +92,6 @@ async def _already_registered(update: Update, context: ContextTypes.DEFAULT_TYPE
     message_id = services(context).storage.teams.invite_message(team_id)
     reply_to = ReplyParameters(message_id, allow_sending_without_reply=True) if message_id else None
     await reply(update, t(language, "already_registered", team=team_name), reply_parameters=reply_to)
-
-
-async def post_invite(context: ContextTypes.DEFAULT_TYPE, team_id: int) -> None:
-    """Post a join message with a new invite code in the team's group; the previous code stops working."""
-    storage = services(context).storage
-    team = storage.teams.get(team_id)
-    code = new_invite_code(services(context).rng)
-    language = team_language(context)
-    text = t(language, "invite_renewed", team=team.name) + "\n\n" + t(language, "join_message", team=team.name)
-    sent = await send(context.bot, team.chat_id, text, join_keyboard(context, language, code))
-    with storage.atomic():  # only once the new link is in the group does the old one stop working
-        storage.teams.renew_invite(team.id, invite_hash(code))
-        storage.teams.set_invite_message(team.id, sent.message_id)
 
 
 async def appoint_co_leader(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:

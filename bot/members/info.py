@@ -7,8 +7,7 @@ from telegram.ext import ContextTypes
 
 from bot.plumbing.callbacks import Callback
 from bot.plumbing.commands import BY_KEY
-from bot.members.common import edit, is_private, reply, role_name, services, team_choice_keyboard, user_language
-from bot.members.group import post_invite
+from bot.members.common import edit, is_private, post_invite, reply, role_name, services, team_choice_keyboard, user_language
 from bot.texts.i18n import Markup, format_number, t
 from flows.team import LEADING_ROLES, Action, Role, Team, may, parse_pupils
 from flows.text import name

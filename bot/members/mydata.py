@@ -10,7 +10,7 @@ from telegram.ext import ContextTypes
 
 from bot.plumbing.callbacks import Callback, encode
 from bot.members.common import answer_and_edit, reply, role_name, send, services, user_language
-from bot.leaders.cycle_leader import leader_command, leading_team
+from bot.leaders.leading import leader_command, leading_team
 from bot.texts.i18n import Markup, escape, t
 from flows.team import LeaveOutcome, Role, Team, leave_outcome
 

@@ -29,7 +29,7 @@ from telegram.ext import (
     filters,
 )
 
-from bot.leaders import cycle_leader, plan_leader, pulse, schedule, summaries
+from bot.leaders import cycle_leader, leading, plan_leader, pulse, schedule, summaries
 from bot.cycle import deadlines
 from bot.members import group, info, mydata, private, rounds_member
 from bot.plumbing.delivery import ConfirmingUpdater, InFlight
@@ -237,7 +237,7 @@ BUTTONS = {
     )},
     "pulse": pulse.pulse_button,
     **{action: schedule.schedule_button for action in schedule.BUTTONS},
-    "as_team": cycle_leader.as_team_button,
+    "as_team": leading.as_team_button,
     **{action: mydata.my_data_button for action in ("my_del", "my_del_yes", "my_del_no")},
     **{action: mydata.delete_team_button for action in ("team_del", "team_del_no")},
     "open_round": rounds_member.open_round_button,

@@ -6,7 +6,7 @@ from __future__ import annotations
 import asyncio
 
 from bot.cycle import deadlines
-from bot.leaders import pulse
+from bot.cycle import pulses
 from bot.deployment.services import Services
 from bot.deployment.config import Config
 from storage.db import Storage
@@ -26,7 +26,7 @@ async def test_the_scan_gives_way_between_teams_and_survives_one_failing(tmp_pat
         return 25
 
     monkeypatch.setattr(storage.pulses, "due_reminders", lambda now: [1, 2, 3])
-    monkeypatch.setattr(pulse, "send_reminder", send_reminder)
+    monkeypatch.setattr(pulses, "send_reminder", send_reminder)
 
     async def member_taps():
         for tap in range(3):
