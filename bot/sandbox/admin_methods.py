@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 from .world import ApiError, dumps
 
 if TYPE_CHECKING:
-    from .methods import Ctx
+    from .records import Ctx
     from .world import World
 
 COMMAND_RE = re.compile(r"^[a-z0-9_]{1,32}$")

@@ -13,11 +13,10 @@ import math
 import re
 import time
 from collections import deque
-from dataclasses import dataclass, field
 from typing import Any
 
 from .html_check import HtmlError, check_text, utf16_len
-from .records import SentMessage
+from .records import Ctx, SentMessage
 from .spec import UploadedFile, type_spec
 from .admin_methods import AdminMethods
 from .world import ApiError, World, dumps, member_object
@@ -30,14 +29,6 @@ SEND_METHODS = ("sendMessage", "sendPhoto", "sendDocument")
 NOT_MODIFIED = ("Bad Request: message is not modified: specified new message content and reply "
                 "markup are exactly the same as a current content and reply markup of the message")
 PARSE_MODES = ("html", "markdownv2", "markdown")
-
-
-@dataclass
-class Ctx:
-    """Per-call context: collected violations and the SentMessage to record."""
-
-    violations: list[tuple[str, str]] = field(default_factory=list)
-    sent: SentMessage | None = None
 
 
 def deep_link_problem(url: str, bot_username: str) -> str | None:

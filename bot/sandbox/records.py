@@ -163,3 +163,11 @@ class Signal:
             pass
         finally:
             self._waiters.discard(fut)
+
+
+@dataclass
+class Ctx:
+    """Per-call context: collected violations and the SentMessage to record."""
+
+    violations: list[tuple[str, str]] = field(default_factory=list)
+    sent: SentMessage | None = None

@@ -10,18 +10,31 @@ from __future__ import annotations
 import asyncio
 import json
 import time
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
 import httpx
 import tornado.web
 
-from .methods import Ctx
-from .records import Call
+from .records import Call, Ctx
 from .spec import ParamProblem, UploadedFile, decode_and_validate, load_spec
 from .world import ApiError, World
 
-if TYPE_CHECKING:
-    from .sandbox import Sandbox
+
+
+class Host(Protocol):
+    """What the HTTP side needs of the sandbox it serves (``sandbox.Sandbox`` is one; it imports this module,
+    so this module does not import it back)."""
+
+    world: World
+    token: str
+    latency: float
+    webhook_deliveries: list[tuple[int, int]]
+    _active: int
+
+    @property
+    def stopping(self) -> bool: ...
+
+    async def _post(self, url: str, body: dict, secret: str | None) -> int: ...
 
 BLOCKING_RULES = ("missing_parameter", "wrong_type", "missing_field")
 WEBHOOK_MAX_ATTEMPTS = 5
@@ -75,7 +88,7 @@ def blocking_error(method: str, problems: list) -> ApiError | None:
 class BotApiHandler(tornado.web.RequestHandler):
     """``/bot<token>/<method>``: the Bot API endpoint."""
 
-    def initialize(self, sandbox: Sandbox) -> None:  # noqa: D102 - tornado hook
+    def initialize(self, sandbox: Host) -> None:  # noqa: D102 - tornado hook
         self.sb = sandbox
         self.closed = False
 
@@ -239,7 +252,7 @@ class BotApiHandler(tornado.web.RequestHandler):
 class FileHandler(tornado.web.RequestHandler):
     """``/file/bot<token>/<file_path>``: downloads of files the bot uploaded."""
 
-    def initialize(self, sandbox: Sandbox) -> None:  # noqa: D102 - tornado hook
+    def initialize(self, sandbox: Host) -> None:  # noqa: D102 - tornado hook
         self.sb = sandbox
 
     def get(self, token: str, path: str) -> None:  # noqa: D102
@@ -253,7 +266,7 @@ class FileHandler(tornado.web.RequestHandler):
         self.finish(upload.content)
 
 
-def make_app(sandbox: Sandbox) -> tornado.web.Application:
+def make_app(sandbox: Host) -> tornado.web.Application:
     """The tornado application serving the sandbox."""
     return tornado.web.Application(
         [(r"/bot([^/]+)/([A-Za-z0-9_]+)/?", BotApiHandler, {"sandbox": sandbox}),
@@ -261,7 +274,7 @@ def make_app(sandbox: Sandbox) -> tornado.web.Application:
         log_function=lambda handler: None)
 
 
-async def deliver_webhooks(sandbox: Sandbox, client: httpx.AsyncClient) -> None:
+async def deliver_webhooks(sandbox: Host, client: httpx.AsyncClient) -> None:
     """Background task: POST pending updates to the webhook, one at a time, in order."""
     world = sandbox.world
     attempts = 0
