@@ -139,7 +139,7 @@ async def test_a_typed_plan_field_delivered_again_after_a_kill_is_applied_once(s
     await press(sandbox, leader, deadline, "v1:cyc_go:1:2:0")
     overview = await say(sandbox, leader, "/plan", contains="Tik op ✏️")
     await press(sandbox, leader, overview.message, button(overview.message, "v1:plan_add:"))
-    for value in ("Onderwijsassistent", "Minder administratie", "Twee uur per week minder"):
+    for value in ("Rust na schooltijd", "Minder administratie", "Twee uur per week minder"):  # own words: no proposed fields
         await say(sandbox, leader, value)
     sandbox.hold(lambda method, params: method == "sendMessage" and params.get("chat_id") == leader.id)
     await sandbox.send_text(leader, "Assistent neemt registraties over")
