@@ -3,7 +3,9 @@ confirms an update only after its handling ended (its change committed).
 
 Long polling confirms with the next ``getUpdates(offset=...)``: the offset passed is the lowest update id
 still being handled, so with many updates in flight nothing unfinished is ever confirmed; Telegram sends the
-unfinished ones again with each answer, and they are skipped here. In webhook mode the HTTP request is
+unfinished ones again with each answer, and they are skipped here. While any is in flight Telegram answers at
+once, so the bot asks again every ``BUSY_POLL`` seconds (or as soon as one ends): a new update from someone
+else never waits for a slow one. In webhook mode the HTTP request is
 answered only after the update's handling ended. After a crash Telegram delivers what was not confirmed
 again, and the update log (``storage/updates.py``) tells what was applied already.
 """
@@ -80,6 +82,7 @@ class ConfirmingUpdater(Updater):
     """python-telegram-bot's Updater, receiving as above (polling and webhook)."""
 
     POLL_TIMEOUT = 10  # seconds a long poll is held open when nothing is in flight
+    BUSY_POLL = 0.05  # seconds between polls while updates are in flight (they come back each time, and are skipped)
     MAX_BACKOFF = 30
 
     def __init__(self, bot, update_queue: asyncio.Queue, in_flight: InFlight) -> None:
@@ -134,8 +137,11 @@ class ConfirmingUpdater(Updater):
                 if new:
                     fresh += 1
                     await self.update_queue.put(Update.de_json(data, self.bot))
-            if not fresh and len(self.in_flight):  # only unfinished updates came back: wait until one ends
-                await self._pause(None, self.in_flight.finished_one)
+            if not fresh and len(self.in_flight):
+                # Only unfinished updates came back (Telegram answers at once while any is pending, so no long
+                # poll): ask again when one ends, or after BUSY_POLL - someone else's new update must not wait
+                # for a slow one (a round being closed, a reply held up by Telegram) to finish.
+                await self._pause(self.BUSY_POLL, self.in_flight.finished_one)
 
     async def _pause(self, seconds: float | None, event: asyncio.Event | None = None) -> None:
         waiters = [asyncio.ensure_future(self._closing.wait())]

@@ -64,3 +64,24 @@ async def test_an_update_is_confirmed_only_after_its_handling_ended(sandbox, tmp
     finally:
         await stop(application, storage)
 
+
+
+async def test_a_new_update_does_not_wait_for_one_still_being_handled(sandbox, tmp_path):
+    """Long polling: while Anna's reply is held up at Telegram (her update stays unconfirmed, in flight), Bram's
+    /start, sent afterwards, is fetched and answered - another person's update never waits for a slow one."""
+    application, storage = await start(sandbox, tmp_path, "polling")
+    try:
+        anna, bram = sandbox.add_user("Anna"), sandbox.add_user("Bram")
+        sandbox.hold(lambda method, params: method == "sendMessage" and params.get("chat_id") == anna.id)
+        await sandbox.send_text(anna, "/start")
+        anna_update = sandbox.updates[-1]["update_id"]
+        await sandbox.wait_until(lambda: sandbox.held is not None, timeout=10)
+        mark = sandbox.mark()
+        await sandbox.send_text(bram, "/start")
+        await sandbox.wait_for_message(bram.id, since=mark, contains="nog geen lid", timeout=5)
+        assert sandbox.held is not None and pending(sandbox, anna_update), "Anna's update was confirmed unfinished"
+        sandbox.release()
+        await sandbox.wait_until(lambda: not pending(sandbox, anna_update), timeout=10)
+        assert len([m for m in sandbox.sent_messages(anna.id) if "nog geen lid" in m.text]) == 1
+    finally:
+        await stop(application, storage)
