@@ -48,11 +48,14 @@ def send_reminder(svc: Services, round_id: int) -> int:
     round_ = svc.storage.cycles.round(round_id)
     team = svc.storage.teams.get(round_.team_id)
     sent = 0
+    rendered: dict[str, tuple[str, dict]] = {}  # per language: every member reads the same reminder
     with svc.storage.atomic():
         for user_id, language in svc.storage.answers.to_remind(round_id, team.id):
             language = language or svc.config.language
-            text = t(language, f"reminder_{round_.kind.value}", team=team.name, deadline=deadline_text(svc, round_.closes_at, language))
-            svc.storage.outbox.add(user_id, text, link_button(t(language, "reminder_button"), round_link(svc, round_id)))
+            if language not in rendered:
+                text = t(language, f"reminder_{round_.kind.value}", team=team.name, deadline=deadline_text(svc, round_.closes_at, language))
+                rendered[language] = text, link_button(t(language, "reminder_button"), round_link(svc, round_id))
+            svc.storage.outbox.add(user_id, *rendered[language])
             sent += 1
         svc.storage.pulses.reminded(round_id, svc.now())
     return sent
