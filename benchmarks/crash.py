@@ -1,7 +1,7 @@
 """Kill at every point: a whole cycle, scripted, and for each Bot API call the bot makes in it, the real
 ``werkdruk-bot run`` process is killed (SIGKILL) the moment that call arrives at the sandbox, then started again.
 
-    python -m benchmarks.crash [--points all|N|A-B] [--every K] [--jobs J]
+    python -m benchmarks.crash [--points all|N|A-B] [--every K] [--jobs J] [--webhook]
 
 First the cycle runs once without a kill (the reference). Then, for each point k (the k-th call the bot makes),
 a fresh sandbox and database run the same cycle; the sandbox holds call k on arrival, the bot is killed, the
@@ -32,7 +32,7 @@ from pathlib import Path
 
 from benchmarks.crash_cycle import Lost, People, cycle
 from bot.sandbox import Sandbox
-from tests.reliability.conftest import BotProcess, integrity, ledger, query
+from tests.reliability.conftest import BotProcess, WebhookProcess, integrity, ledger, query
 
 OUTBOX_MARKERS = ("📊", "🗳", "Fase ", "📋", "🔍", "🛠", "💬")  # summaries and announcements: must arrive, once
 
@@ -65,11 +65,12 @@ def inspect(db_path: Path) -> dict:
     }
 
 
-async def run(point: int | None, workdir: Path) -> Outcome:
-    """One cycle; with ``point``, the bot is killed when its ``point``-th Bot API call arrives."""
+async def run(point: int | None, workdir: Path, webhook: bool = False) -> Outcome:
+    """One cycle; with ``point``, the bot is killed when its ``point``-th Bot API call arrives. ``webhook``: the
+    bot receives by webhook (Telegram's request answered after the handling) instead of long polling."""
     workdir.mkdir(parents=True, exist_ok=True)
     async with Sandbox(bot_username="werkdruk_test_bot", bot_first_name="Werkdrukbot") as sandbox:
-        bot = BotProcess(sandbox, workdir)
+        bot = (WebhookProcess if webhook else BotProcess)(sandbox, workdir)
         await bot.start()
         start = sandbox.mark()
         counted = [0]
@@ -138,10 +139,10 @@ def _points(spec: str, total: int, every: int) -> list[int]:
     return [p for p in chosen if (p - 1) % every == 0]
 
 
-async def _try(point: int, workdir: Path, reference: Outcome, verbose: bool) -> list[str]:
+async def _try(point: int, workdir: Path, reference: Outcome, webhook: bool, verbose: bool) -> list[str]:
     """What point ``point`` lost (empty: nothing)."""
     try:
-        return compare(reference, await run(point, workdir))
+        return compare(reference, await run(point, workdir, webhook))
     except (AssertionError, TimeoutError) as exc:
         if verbose:
             traceback.print_exc()
@@ -153,6 +154,7 @@ async def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--points", default="all", help="all (default), N (the first N) or A-B (points A to B)")
     parser.add_argument("--every", type=int, default=1, help="try every K-th point only (default 1: each one)")
     parser.add_argument("--jobs", type=int, default=4, help="points run at the same time (default 4)")
+    parser.add_argument("--webhook", action="store_true", help="the bot receives by webhook (default: long polling)")
     parser.add_argument("--keep", metavar="DIR", help="keep each run's database and the bot's log in DIR")
     parser.add_argument("--verbose", action="store_true", help="print where a run that lost something stopped")
     args = parser.parse_args(argv)
@@ -160,8 +162,8 @@ async def main(argv: list[str] | None = None) -> int:
     jobs = max(1, args.jobs)
     with (contextlib.nullcontext(args.keep) if args.keep else tempfile.TemporaryDirectory(prefix="werkdruk-crash-")) as tmp:
         started = time.monotonic()
-        reference = await run(None, Path(tmp) / "reference")
-        print(f"reference cycle: {reference.calls} Bot API calls by the bot, {sum(reference.messages.values())} summaries "
+        reference = await run(None, Path(tmp) / "reference", args.webhook)
+        print(f"reference cycle ({'webhook' if args.webhook else 'long polling'}): {reference.calls} Bot API calls by the bot, {sum(reference.messages.values())} summaries "
               f"and announcements ({time.monotonic() - started:.0f}s)", flush=True)
         points = _points(args.points, reference.calls, args.every)
         lost: list[int] = []
@@ -170,7 +172,7 @@ async def main(argv: list[str] | None = None) -> int:
         async def one(point: int) -> None:
             async with slots:
                 began = time.monotonic()
-                problems = await _try(point, Path(tmp) / f"point-{point}", reference, args.verbose)
+                problems = await _try(point, Path(tmp) / f"point-{point}", reference, args.webhook, args.verbose)
             if problems:
                 lost.append(point)
             print(f"point {point}: {'ok' if not problems else 'LOST ' + '; '.join(problems)} "

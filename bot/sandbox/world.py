@@ -213,6 +213,7 @@ class World:
         for i, (pending, _) in enumerate(self.pending):
             if pending is update:
                 del self.pending[i]
+                self.signal.notify()  # a waiter for "Telegram has handed it over" wakes now
                 return
 
     # ---------------------------------------------------------------- records

@@ -19,8 +19,10 @@ import pytest
 
 from bot.deployment.config import PrivacyConfig
 from bot.run.local import RunningBot, sandbox_config
+from tests.bot.run.test_cli_run import free_port
 
 ROOT = Path(__file__).resolve().parents[2]
+SECRET = "s3cret-token_value"  # the webhook's secret token
 SMALL = PrivacyConfig(min_group_size=3, min_group_size_free_text=3)
 ONE_SOURCE = ["administratie en registratie"]
 # nea x3, administratie, influence, free_cause, free_help: seven questions
@@ -173,3 +175,30 @@ async def bot_process(sandbox, tmp_path):
         if proc.process is not None and proc.process.returncode is None:
             proc.process.kill()
             await proc.process.wait()
+
+
+class WebhookProcess(BotProcess):
+    """``werkdruk-bot run`` in webhook mode, on a free loopback port, with a secret token."""
+
+    def __init__(self, sandbox, tmp_path) -> None:
+        super().__init__(sandbox, tmp_path)
+        self.port = free_port()
+        text = self.config.read_text(encoding="utf-8").replace("[telegram]\n", '[telegram]\nmode = "webhook"\n')
+        text += (f'[webhook]\nurl = "http://127.0.0.1:{self.port}/hook"\nsecret_token = "{SECRET}"\n'
+                 f'listen = "127.0.0.1"\nport = {self.port}\npath = "hook"\n')
+        self.config.write_text(text, encoding="utf-8")
+
+    async def start(self) -> WebhookProcess:
+        """Start the process and wait until it registered its webhook."""
+        self.runs += 1
+        mark = self.sandbox.mark()
+        err = self.tmp_path / f"bot-{self.runs}.err"
+        self.stderr_files.append(err)
+        env = {k: v for k, v in os.environ.items() if not k.startswith("WERKDRUK_BOT_")}
+        with open(err, "wb") as stderr:
+            self.process = await asyncio.create_subprocess_exec(
+                sys.executable, "-m", "bot.run.cli", "run", "--config", str(self.config),
+                cwd=ROOT, env=env, stdin=asyncio.subprocess.DEVNULL, stdout=asyncio.subprocess.DEVNULL, stderr=stderr,
+            )
+        await self.sandbox.wait_for(lambda call: call.method == "setWebhook" and call.ok, since=mark, timeout=30)
+        return self

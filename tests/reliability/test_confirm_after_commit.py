@@ -4,21 +4,15 @@ what the person did has happened - in polling mode and in webhook mode."""
 
 from __future__ import annotations
 
-import asyncio
 import json
-import os
 import signal
-import sys
 
 import httpx
 
 from bot.sandbox.actors import check_in, form_team, press, round_url, say, start_cycle
-from tests.bot.run.test_cli_run import free_port
 
-from .conftest import ONE_SOURCE, ROOT, SHORT, BotProcess, assert_sound, query
+from .conftest import ONE_SOURCE, SECRET, SHORT, WebhookProcess, assert_sound, query
 from .test_crash_restart import button
-
-SECRET = "s3cret-token_value"
 
 
 async def kill_when_it_arrives(sandbox, bot_process) -> None:
@@ -50,33 +44,6 @@ async def test_a_kill_while_the_leader_s_ja_ga_door_is_answered_loses_nothing(sa
     assert query(bot_process.db_path, "SELECT state FROM rounds WHERE id = ?", (analysis,)) == [("closed",)]
     assert query(bot_process.db_path, "SELECT count(*) FROM summaries WHERE round_id = ?", (analysis,)) == [(1,)]
     assert_sound(bot_process.db_path)
-
-
-class WebhookProcess(BotProcess):
-    """``werkdruk-bot run`` in webhook mode, on a free loopback port, with a secret token."""
-
-    def __init__(self, sandbox, tmp_path) -> None:
-        super().__init__(sandbox, tmp_path)
-        self.port = free_port()
-        text = self.config.read_text(encoding="utf-8").replace("[telegram]\n", '[telegram]\nmode = "webhook"\n')
-        text += (f'[webhook]\nurl = "http://127.0.0.1:{self.port}/hook"\nsecret_token = "{SECRET}"\n'
-                 f'listen = "127.0.0.1"\nport = {self.port}\npath = "hook"\n')
-        self.config.write_text(text, encoding="utf-8")
-
-    async def start(self) -> WebhookProcess:
-        """Start the process and wait until it registered its webhook."""
-        self.runs += 1
-        mark = self.sandbox.mark()
-        err = self.tmp_path / f"bot-{self.runs}.err"
-        self.stderr_files.append(err)
-        env = {k: v for k, v in os.environ.items() if not k.startswith("WERKDRUK_BOT_")}
-        with open(err, "wb") as stderr:
-            self.process = await asyncio.create_subprocess_exec(
-                sys.executable, "-m", "bot.run.cli", "run", "--config", str(self.config),
-                cwd=ROOT, env=env, stdin=asyncio.subprocess.DEVNULL, stdout=asyncio.subprocess.DEVNULL, stderr=stderr,
-            )
-        await self.sandbox.wait_for(lambda call: call.method == "setWebhook" and call.ok, since=mark, timeout=30)
-        return self
 
 
 async def test_in_webhook_mode_a_kill_while_ja_ga_door_is_answered_loses_nothing(sandbox, tmp_path):

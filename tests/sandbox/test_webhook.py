@@ -173,3 +173,20 @@ async def test_ptb_application_in_webhook_mode(sb: Sandbox) -> None:
         await app.stop()
         await app.shutdown()
     sb.assert_no_violations()
+
+
+async def test_a_waiter_wakes_when_the_webhook_acknowledged_an_update(sb: Sandbox) -> None:
+    """Waiting (event-driven) for "Telegram no longer holds this update" ends when the webhook answered 200,
+    even if nothing else happens afterwards."""
+    anna = sb.add_user("Anna")
+    bot = await make_bot(sb)
+    async with Receiver() as receiver:
+        try:
+            await bot.set_webhook(receiver.url)
+            handed_over = asyncio.create_task(sb.wait_until(lambda: sb.updates and not sb.world.pending, timeout=30))
+            await asyncio.sleep(0)  # the waiter waits before the update exists
+            await sb.send_text(anna, "een")
+            await asyncio.wait_for(handed_over, 2)  # woken by the acknowledgement, not by its own timeout
+            assert (await receiver.next())[2] == 200
+        finally:
+            await bot.shutdown()
