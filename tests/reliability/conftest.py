@@ -119,6 +119,14 @@ class BotProcess:
     async def start(self) -> BotProcess:
         """Start the process and wait (event-driven) until it polls the sandbox."""
         assert self.process is None
+        mark = await self._spawn()
+        # A getUpdates call is recorded when it returns; a long poll being held open is the sign of life.
+        await self.sandbox.wait_for(lambda call: call.method == "deleteWebhook", since=mark, timeout=30)
+        await self.sandbox.wait_until(lambda: self.sandbox.long_polls > 0, timeout=30)
+        return self
+
+    async def _spawn(self) -> int:
+        """``werkdruk-bot run`` with this config, its stderr to a file per run; returns the sandbox's mark."""
         self.runs += 1
         mark = self.sandbox.mark()
         err = self.tmp_path / f"bot-{self.runs}.err"
@@ -129,10 +137,7 @@ class BotProcess:
                 sys.executable, "-m", "bot.run.cli", "run", "--config", str(self.config),
                 cwd=ROOT, env=env, stdin=asyncio.subprocess.DEVNULL, stdout=asyncio.subprocess.DEVNULL, stderr=stderr,
             )
-        # A getUpdates call is recorded when it returns; a long poll being held open is the sign of life.
-        await self.sandbox.wait_for(lambda call: call.method == "deleteWebhook", since=mark, timeout=30)
-        await self.sandbox.wait_until(lambda: self.sandbox.long_polls > 0, timeout=30)
-        return self
+        return mark
 
     async def kill(self) -> None:
         """SIGKILL: no clean-up of any kind."""
@@ -190,15 +195,6 @@ class WebhookProcess(BotProcess):
 
     async def start(self) -> WebhookProcess:
         """Start the process and wait until it registered its webhook."""
-        self.runs += 1
-        mark = self.sandbox.mark()
-        err = self.tmp_path / f"bot-{self.runs}.err"
-        self.stderr_files.append(err)
-        env = {k: v for k, v in os.environ.items() if not k.startswith("WERKDRUK_BOT_")}
-        with open(err, "wb") as stderr:
-            self.process = await asyncio.create_subprocess_exec(
-                sys.executable, "-m", "bot.run.cli", "run", "--config", str(self.config),
-                cwd=ROOT, env=env, stdin=asyncio.subprocess.DEVNULL, stdout=asyncio.subprocess.DEVNULL, stderr=stderr,
-            )
+        mark = await self._spawn()
         await self.sandbox.wait_for(lambda call: call.method == "setWebhook" and call.ok, since=mark, timeout=30)
         return self
