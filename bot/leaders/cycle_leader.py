@@ -11,7 +11,7 @@ from telegram.ext import ContextTypes
 from bot.cycle import engine, year_plan
 from bot.plumbing.callbacks import Callback, encode
 from bot.members.common import Services, answer_and_edit, reply, services, user_language
-from bot.leaders.leading import leader_command, leading_team, leads
+from bot.leaders.leading import led_by_presser, leader_command, leading_team, leads
 from bot.texts.i18n import Markup, escape, t
 from bot.cycle.rounds_render import deadline_text, leaders_to_tell, proposals_screen
 from flows.catalogue import MAX_SOURCES, custom_source, default_sources
@@ -48,9 +48,8 @@ async def start_cycle(update: Update, context: ContextTypes.DEFAULT_TYPE, team: 
 async def cycle_button(update: Update, context: ContextTypes.DEFAULT_TYPE, press: Callback) -> None:
     """The buttons of starting a cycle: phase, sources of workload, deadline, go."""
     svc, language, query = services(context), user_language(update, context), update.callback_query
-    team = leads(svc, press.args[0], update.effective_user.id) if press.args else None
+    team = await led_by_presser(update, svc, press, language)
     if team is None:
-        await query.answer(t(language, "cycle_leaders_only_short"))
         return
     if svc.storage.cycles.current(team.id):
         await query.answer()
@@ -210,10 +209,9 @@ async def move_on(update: Update, context: ContextTypes.DEFAULT_TYPE, team: Team
 
 async def move_on_button(update: Update, context: ContextTypes.DEFAULT_TYPE, press: Callback) -> None:
     """The confirmation of /volgende (re-checked: is this still the step the leader saw?)."""
-    svc, language, query = services(context), user_language(update, context), update.callback_query
-    team = leads(svc, press.args[0], update.effective_user.id) if press.args else None
+    svc, language = services(context), user_language(update, context)
+    team = await led_by_presser(update, svc, press, language)
     if team is None:
-        await query.answer(t(language, "cycle_leaders_only_short"))
         return
     if press.action == "next_wait":
         await answer_and_edit(update, t(language, "next_waiting"))

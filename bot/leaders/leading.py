@@ -75,6 +75,16 @@ def leads(svc: Services, team_id: int, user_id: int) -> Team | None:
     return team if team and may(svc.storage.teams.role_of(team.id, user_id), Action.RENEW_INVITE) else None
 
 
+async def led_by_presser(update: Update, svc: Services, press: Callback, language: str, arguments: int | None = None) -> Team | None:
+    """The team named in a leader's button (its first argument) when the person pressing leads it; otherwise the
+    press is answered "only leaders" and None comes back. ``arguments``: exactly how many the button carries."""
+    well_formed = len(press.args) == arguments if arguments else bool(press.args)
+    team = leads(svc, press.args[0], update.effective_user.id) if well_formed else None
+    if team is None:
+        await update.callback_query.answer(t(language, "cycle_leaders_only_short"))
+    return team
+
+
 def parse_day(text: str) -> dt.date | None:
     """A date as typed: 12-3-2027, 12/03/2027, 2027-03-12."""
     text = (text or "").strip()

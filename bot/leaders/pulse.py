@@ -11,7 +11,7 @@ from telegram.ext import ContextTypes
 from bot.plumbing.callbacks import Callback, encode
 from bot.render.charts_trend import trend_chart
 from bot.members.common import answer_and_edit, reply, services, user_language
-from bot.leaders.leading import leader_command, leading_team, leads
+from bot.leaders.leading import led_by_presser, leader_command, leading_team
 from bot.render.evaluation_render import render_trend, trend_caption
 from bot.texts.i18n import t
 from bot.cycle.pulses import DAY, open_pulse
@@ -38,10 +38,9 @@ async def pulse_command(update: Update, context: ContextTypes.DEFAULT_TYPE, team
 
 async def pulse_button(update: Update, context: ContextTypes.DEFAULT_TYPE, press: Callback) -> None:
     """The pulse schedule chosen: the first pulse opens now, the next after the chosen period."""
-    svc, language, query = services(context), user_language(update, context), update.callback_query
-    team = leads(svc, press.args[0], update.effective_user.id) if len(press.args) == 2 else None
+    svc, language = services(context), user_language(update, context)
+    team = await led_by_presser(update, svc, press, language, arguments=2)
     if team is None:
-        await query.answer(t(language, "cycle_leaders_only_short"))
         return
     days = press.args[1]
     if days == 0:

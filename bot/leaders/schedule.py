@@ -13,7 +13,7 @@ from telegram.ext import ContextTypes
 from bot.cycle import engine, year_plan
 from bot.plumbing.callbacks import Callback, encode
 from bot.members.common import Services, edit, reply, services, user_language
-from bot.leaders.leading import leader_command, leading_team, leads, parse_day
+from bot.leaders.leading import led_by_presser, leader_command, leading_team, leads, parse_day
 from bot.texts.i18n import Markup, format_moment, t
 from flows.schedule import Problem, Refusal
 from flows.team import Team
@@ -91,9 +91,8 @@ async def schedule_command(update: Update, context: ContextTypes.DEFAULT_TYPE, t
 async def schedule_button(update: Update, context: ContextTypes.DEFAULT_TYPE, press: Callback) -> None:
     """Another date, a proposal for a date, set it, or stop the schedule (every press re-checked)."""
     svc, language, query = services(context), user_language(update, context), update.callback_query
-    team = leads(svc, press.args[0], update.effective_user.id) if press.args else None
+    team = await led_by_presser(update, svc, press, language)
     if team is None:
-        await query.answer(t(language, "cycle_leaders_only_short"))
         return
     await query.answer()
     if press.action == "sch_date":

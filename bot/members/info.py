@@ -105,15 +105,24 @@ async def team_button(update: Update, context: ContextTypes.DEFAULT_TYPE, press:
     await edit(update, _team_info(context, language, team, role))
 
 
+async def _team_allowed(update: Update, context: ContextTypes.DEFAULT_TYPE, action: Action) -> Team | None:
+    """The command's team when the person's role there allows ``action``; otherwise they are told why (no team,
+    or only leaders may) and None comes back."""
+    target = await _target_team(update, context)
+    if not target:
+        return None
+    team, role = target
+    if not may(role, action):
+        await reply(update, t(user_language(update, context), "leaders_only", team=team.name))
+        return None
+    return team
+
+
 async def set_pupils(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """/leerlingen 212: a leader sets the school's number of pupils (the basis of the budget)."""
     language = user_language(update, context)
-    target = await _target_team(update, context)
-    if not target:
-        return
-    team, role = target
-    if not may(role, Action.SET_PUPILS):
-        await reply(update, t(language, "leaders_only", team=team.name))
+    team = await _team_allowed(update, context, Action.SET_PUPILS)
+    if team is None:
         return
     pupils = parse_pupils(" ".join(context.args or []))
     if pupils is None:
@@ -126,12 +135,8 @@ async def set_pupils(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None
 async def renew_invite(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """/uitnodiging: a leader posts a new join message in the group; the old link stops working."""
     language = user_language(update, context)
-    target = await _target_team(update, context)
-    if not target:
-        return
-    team, role = target
-    if not may(role, Action.RENEW_INVITE):
-        await reply(update, t(language, "leaders_only", team=team.name))
+    team = await _team_allowed(update, context, Action.RENEW_INVITE)
+    if team is None:
         return
     await post_invite(context, team.id)
     if is_private(update):

@@ -24,13 +24,12 @@ async def kill_when_it_arrives(sandbox, bot_process) -> None:
     await bot_process.start()
 
 
-async def test_a_kill_while_the_leader_s_ja_ga_door_is_answered_loses_nothing(sandbox, bot_process):
-    """Finding 1: the leader taps "Ja, ga door" and the bot dies while its answerCallbackQuery is on the way.
-    Telegram delivers the tap again after the restart: the round closes once and its summary arrives."""
-    await bot_process.start()
+async def killed_while_ja_ga_door_is_answered(sandbox, bot_process) -> int:
+    """A team of three checks in; the leader taps "Ja, ga door" and the bot dies while its answerCallbackQuery is
+    on the way, then starts again. Waits until the phase moved on and the leader's summary arrived; returns the
+    analysis round's id."""
     leader, members, group = await form_team(sandbox, ["Anna", "Bram"])
     url = round_url(await start_cycle(sandbox, leader, group, keep_sources=ONE_SOURCE))
-    analysis = int(url.rsplit("_", 1)[1])
     for user in (leader, *members):
         await check_in(sandbox, user, url, SHORT)
     ask = await say(sandbox, leader, "/volgende", contains="Doorgaan?")
@@ -40,6 +39,14 @@ async def test_a_kill_while_the_leader_s_ja_ga_door_is_answered_loses_nothing(sa
     await kill_when_it_arrives(sandbox, bot_process)
     await sandbox.wait_for_message(group.id, since=mark, contains="Fase 2: bespreken", timeout=20)
     await sandbox.wait_for_message(leader.id, since=mark, contains="3 van de 3", timeout=20)
+    return int(url.rsplit("_", 1)[1])
+
+
+async def test_a_kill_while_the_leader_s_ja_ga_door_is_answered_loses_nothing(sandbox, bot_process):
+    """Finding 1: the leader taps "Ja, ga door" and the bot dies while its answerCallbackQuery is on the way.
+    Telegram delivers the tap again after the restart: the round closes once and its summary arrives."""
+    await bot_process.start()
+    analysis = await killed_while_ja_ga_door_is_answered(sandbox, bot_process)
     assert await bot_process.stop(signal.SIGTERM) == 0
     assert query(bot_process.db_path, "SELECT state FROM rounds WHERE id = ?", (analysis,)) == [("closed",)]
     assert query(bot_process.db_path, "SELECT count(*) FROM summaries WHERE round_id = ?", (analysis,)) == [(1,)]
@@ -51,18 +58,7 @@ async def test_in_webhook_mode_a_kill_while_ja_ga_door_is_answered_loses_nothing
     the webhook request was not answered, so Telegram delivers the tap again: the round closes once."""
     bot = await WebhookProcess(sandbox, tmp_path).start()
     try:
-        leader, members, group = await form_team(sandbox, ["Anna", "Bram"])
-        url = round_url(await start_cycle(sandbox, leader, group, keep_sources=ONE_SOURCE))
-        analysis = int(url.rsplit("_", 1)[1])
-        for user in (leader, *members):
-            await check_in(sandbox, user, url, SHORT)
-        ask = await say(sandbox, leader, "/volgende", contains="Doorgaan?")
-        sandbox.hold(lambda method, params: method == "answerCallbackQuery")
-        mark = sandbox.mark()
-        await sandbox.press_button(leader, ask.message, button(ask.message, "v1:next_go:"))
-        await kill_when_it_arrives(sandbox, bot)
-        await sandbox.wait_for_message(group.id, since=mark, contains="Fase 2: bespreken", timeout=20)
-        await sandbox.wait_for_message(leader.id, since=mark, contains="3 van de 3", timeout=20)
+        analysis = await killed_while_ja_ga_door_is_answered(sandbox, bot)
         assert await bot.stop(signal.SIGTERM) == 0
     finally:
         if bot.process is not None:
